@@ -1,0 +1,63 @@
+// The seam between reading pipeline.yaml (config/ → Plan) and running it (runner/ ← Plan).
+import type { ParamValue } from './stage.ts';
+
+export interface SourcePos {
+  file: string; // path as given to the loader (relative to root when inside it)
+  line: number; // 1-based
+  col: number; // 1-based
+}
+
+export interface DepSpec {
+  stage: string;
+  /** Optional selection of upstream matrix instances, from `deps: [deep-vae[learn=true]]`. */
+  filter: Record<string, ParamValue>;
+  pos: SourcePos;
+}
+
+export interface Resources {
+  /** Cores the stage occupies in the local scheduler's -j budget (default 1). */
+  cpus: number;
+  /** Executor-specific settings (e.g. slurm: mem, gpus, time, partition, sbatch_args). */
+  [key: string]: ParamValue;
+}
+
+export interface StageSpec {
+  name: string;
+  /** `run:` a TypeScript stage module (path relative to root), or `cmd:` a shell command. */
+  run?: string;
+  cmd?: string;
+  /** Extra files whose content is part of the fingerprint (useful for `cmd:` stages). */
+  code: string[];
+  deps: DepSpec[];
+  /** Dotted param names the stage reads, e.g. `deep_vae.width` (a subtree name gives the subtree). */
+  params: string[];
+  /** Matrix axes in declaration order; values already resolved for the active profile. */
+  matrix: { key: string; values: ParamValue[] }[];
+  /** Out name → path relative to the stage's out dir. */
+  outs: Record<string, string>;
+  resources: Resources;
+  pos: SourcePos;
+}
+
+export interface StageInstance {
+  /** `stage` or `stage[k1=v1,k2=v2]` with keys in matrix declaration order. */
+  id: string;
+  stage: string;
+  matrix: Record<string, ParamValue>;
+  /** Resolved values of the declared params (dotted names) plus the matrix values. */
+  params: Record<string, ParamValue>;
+  /** Instance ids this one depends on, in plan order. */
+  deps: string[];
+  spec: StageSpec;
+}
+
+export interface Plan {
+  root: string; // absolute project root
+  file: string; // absolute path of pipeline.yaml
+  profile: string;
+  /** Profile seed (params.seed) from which stage seeds are derived. */
+  seed: number;
+  /** Every instance, in a topological order (deps before dependents, then declaration order). */
+  instances: StageInstance[];
+  byId: Map<string, StageInstance>;
+}
