@@ -36,6 +36,12 @@ export interface StageSpec {
   /** Out name → path relative to the stage's out dir. */
   outs: Record<string, string>;
   resources: Resources;
+  /**
+   * Optional directory (relative to root, e.g. `reports/`) that the engine mirrors the stage's
+   * outs into after a successful publish, so people find them at a fixed path. Not an input to
+   * anything; never read back.
+   */
+  publish?: string;
   pos: SourcePos;
 }
 

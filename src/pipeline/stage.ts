@@ -16,6 +16,8 @@ export interface StageInput {
   readonly outs: Readonly<Record<string, string>>;
   /** Set when the upstream stage skipped itself (ctx.skip); then its outs do not exist. */
   readonly skipped?: string;
+  /** The upstream instance's fingerprint (for provenance in reports). */
+  readonly fingerprint?: string;
 }
 
 export interface StageContext {
