@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { createRequire } from 'node:module';
+import { installWasmKernelFixes } from './wasm-kernel-fixes.ts';
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
@@ -15,6 +16,16 @@ export interface BackendInfo {
   versions: Record<string, string>;
   /** Why the better backends were not used (one line each), for the log. */
   fallbacks: string[];
+  /** Kernels we replaced or added (src/tensor/wasm-kernel-fixes.ts); [] when none. */
+  kernelFixes: string[];
+}
+
+export interface BackendOptions {
+  /**
+   * Install the wasm kernel fixes (fast transposed matMul, Conv2DBackpropFilter). Default true;
+   * false only to measure the stock backend.
+   */
+  kernelFixes?: boolean;
 }
 
 const require = createRequire(import.meta.url);
@@ -38,14 +49,14 @@ async function tryNative(pkg: string): Promise<boolean> {
 }
 
 /** Initialise tfjs once per process and return what is in use. */
-export async function initBackend(preference: BackendPreference = 'auto'): Promise<BackendInfo> {
+export async function initBackend(preference: BackendPreference = 'auto', options: BackendOptions = {}): Promise<BackendInfo> {
   if (active) return active;
   const fallbacks: string[] = [];
   const versions: Record<string, string> = { '@tensorflow/tfjs-core': tf.version_core };
-  const done = (name: string, pkg: string): BackendInfo => {
+  const done = (name: string, pkg: string, kernelFixes: string[] = []): BackendInfo => {
     const v = versionOf(pkg);
     if (v) versions[pkg] = v;
-    active = { name, package: pkg, versions, fallbacks };
+    active = { name, package: pkg, versions, fallbacks, kernelFixes };
     return active;
   };
 
@@ -61,7 +72,8 @@ export async function initBackend(preference: BackendPreference = 'auto'): Promi
       await import('@tensorflow/tfjs-backend-wasm');
       if (await tf.setBackend('wasm')) {
         await tf.ready();
-        return done('wasm', '@tensorflow/tfjs-backend-wasm');
+        const fixes = options.kernelFixes === false ? [] : installWasmKernelFixes();
+        return done('wasm', '@tensorflow/tfjs-backend-wasm', fixes);
       }
       fallbacks.push('@tensorflow/tfjs-backend-wasm: setBackend failed');
     } catch (err) {

@@ -1,0 +1,33 @@
+// The few BackendWasm internals the kernel fixes touch, behind one narrow interface: tensor data
+// lives on the wasm heap, addressed through `dataIdMap`; `makeOutput` mallocs a new tensor.
+import type { DataType, TensorInfo } from '@tensorflow/tfjs-core';
+import { transposeLastTwo } from './heap-transpose.ts';
+
+export interface WasmBackendLike {
+  makeOutput(shape: number[], dtype: DataType): TensorInfo;
+  typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
+  disposeData(dataId: object, force?: boolean): boolean;
+}
+
+/** A float32 view of a tensor's heap memory. Take it AFTER any allocation: malloc may grow (detach) the heap. */
+export function heapF32(backend: WasmBackendLike, info: TensorInfo): Float32Array {
+  const view = backend.typedArrayFromHeap(info);
+  if (!(view instanceof Float32Array)) throw new TypeError(`expected a float32 tensor, found ${info.dtype}`);
+  return view;
+}
+
+/** A new tensor holding `x` with its last two axes swapped (rank >= 2, float32). Caller disposes it. */
+export function transposedCopy(backend: WasmBackendLike, x: TensorInfo): TensorInfo {
+  const rank = x.shape.length;
+  if (rank < 2) throw new RangeError(`transposedCopy: rank ${rank} < 2`);
+  const rows = x.shape[rank - 2];
+  const cols = x.shape[rank - 1];
+  const batch = x.shape.slice(0, -2).reduce((p, d) => p * d, 1);
+  const out = backend.makeOutput([...x.shape.slice(0, -2), cols, rows], 'float32');
+  transposeLastTwo(heapF32(backend, x), heapF32(backend, out), batch, rows, cols);
+  return out;
+}
+
+export function disposeInfo(backend: WasmBackendLike, info: TensorInfo): void {
+  backend.disposeData(info.dataId);
+}

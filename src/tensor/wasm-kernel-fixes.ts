@@ -1,0 +1,50 @@
+// Installs (and for benchmarks, removes) our replacements for slow or missing tfjs-backend-wasm
+// kernels. initBackend() installs them whenever the wasm backend is chosen.
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { conv2dBackpropFilterConfig } from './wasm-conv2d-backprop-filter.ts';
+import { withExplicitTranspose } from './wasm-matmul-fix.ts';
+
+const BACKEND = 'wasm';
+const TRANSPOSE_FIXED = ['BatchMatMul', '_FusedMatMul'];
+
+/** Stock configs we replaced (null: there was none), to restore on uninstall. */
+let replaced: Map<string, KernelConfig | null> | null = null;
+
+function swap(name: string, config: KernelConfig | null): void {
+  if (tf.getKernel(name, BACKEND)) tf.unregisterKernel(name, BACKEND);
+  if (config) tf.registerKernel(config);
+}
+
+/**
+ * Register the wasm kernel fixes: BatchMatMul/_FusedMatMul with explicit transposes, and a
+ * Conv2DBackpropFilter. Idempotent. Returns the kernel names now provided by us.
+ */
+export function installWasmKernelFixes(): string[] {
+  if (replaced) return [...replaced.keys()];
+  const stockMatMul = tf.getKernel('BatchMatMul', BACKEND);
+  if (!stockMatMul) throw new Error('installWasmKernelFixes: the wasm backend is not registered (import @tensorflow/tfjs-backend-wasm first)');
+  const map = new Map<string, KernelConfig | null>();
+  for (const name of TRANSPOSE_FIXED) {
+    const stock = tf.getKernel(name, BACKEND);
+    if (!stock) continue;
+    map.set(name, stock);
+    swap(name, withExplicitTranspose(stock));
+  }
+  const stockFilter = tf.getKernel('Conv2DBackpropFilter', BACKEND) ?? null;
+  map.set('Conv2DBackpropFilter', stockFilter);
+  swap('Conv2DBackpropFilter', conv2dBackpropFilterConfig(stockMatMul.kernelFunc));
+  replaced = map;
+  return [...map.keys()];
+}
+
+/** Put the stock kernels back (used by the benchmark to measure "stock"). */
+export function uninstallWasmKernelFixes(): void {
+  if (!replaced) return;
+  for (const [name, stock] of replaced) swap(name, stock);
+  replaced = null;
+}
+
+export function wasmKernelFixesInstalled(): boolean {
+  return replaced !== null;
+}
