@@ -23,6 +23,8 @@ export interface Resources {
 
 export interface StageSpec {
   name: string;
+  /** Free text from `description:`, shown by `dag` and `status`. */
+  description?: string;
   /** `run:` a TypeScript stage module (path relative to root), or `cmd:` a shell command. */
   run?: string;
   cmd?: string;

@@ -1,0 +1,51 @@
+// The validated, profile-independent content of pipeline.yaml (before matrix params are resolved).
+import type { DepSpec, SourcePos, StageSpec } from '../plan-types.ts';
+import type { ParamValue } from '../stage.ts';
+import type { ParamTree } from './param-tree.ts';
+
+export interface MatrixAxisDecl {
+  key: string;
+  /** A literal list, or ... */
+  values?: ParamValue[];
+  /** ... the dotted name of a param holding the list (resolved per profile). */
+  param?: string;
+  pos: SourcePos;
+}
+
+export interface DepDecl extends DepSpec {
+  /** Position of each filter key, for errors found when linking instances. */
+  filterPos: Record<string, SourcePos>;
+}
+
+export interface StageDecl extends Omit<StageSpec, 'matrix' | 'deps'> {
+  matrix: MatrixAxisDecl[];
+  deps: DepDecl[];
+}
+
+export interface ProfileDecl {
+  name: string;
+  description?: string;
+  /** Nested overrides, already checked against the base params. */
+  params: ParamTree;
+  pos: SourcePos;
+}
+
+export interface PipelineFile {
+  root: string; // absolute
+  file: string; // absolute
+  /** The path used in messages (relative to root when inside it). */
+  displayFile: string;
+  version: 1;
+  defaultProfile: string;
+  /** In declaration order. */
+  profiles: ProfileDecl[];
+  /** The base params tree. */
+  params: ParamTree;
+  /** In declaration order. */
+  stages: StageDecl[];
+}
+
+export const TOP_LEVEL_KEYS = ['version', 'default_profile', 'profiles', 'params', 'stages'] as const;
+export const PROFILE_KEYS = ['description', 'params'] as const;
+export const STAGE_KEYS = ['description', 'run', 'cmd', 'deps', 'params', 'matrix', 'outs', 'code', 'resources', 'publish'] as const;
+export const SUPPORTED_VERSION = 1;
