@@ -2,6 +2,10 @@
 // The name and versions go into every artifact's provenance.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+// The union package's Node bundle registers every op's gradient (and the chained ops) on the
+// shared tfjs-core; tfjs-core's own Node bundle registers none, so tf.grad / optimizers would
+// fail with "gradient function not found for Sum".
+import '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { installWasmKernelFixes } from './wasm-kernel-fixes.ts';
 

@@ -54,7 +54,8 @@ export function im2col(
   }
 }
 
-export function conv2dBackpropFilterConfig(plainMatMul: KernelFunc): KernelConfig {
+/** `maxColFloats` bounds the im2col buffer per chunk (tests pass a small one to force chunking). */
+export function conv2dBackpropFilterConfig(plainMatMul: KernelFunc, maxColFloats = MAX_COL_FLOATS): KernelConfig {
   const matMul = plainMatMul as unknown as MatMulFunc;
   const kernelFunc = (args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs: NamedAttrMap }): TensorInfo => {
     const backend = args.backend as WasmBackendLike;
@@ -74,7 +75,7 @@ export function conv2dBackpropFilterConfig(plainMatMul: KernelFunc): KernelConfi
     const { batchSize: B, outHeight: OH, outWidth: OW, outChannels: CO } = info;
     const K = info.filterHeight * info.filterWidth * info.inChannels;
     const perImage = OH * OW;
-    const chunk = Math.max(1, Math.min(B, Math.floor(MAX_COL_FLOATS / (K * perImage))));
+    const chunk = Math.max(1, Math.min(B, Math.floor(maxColFloats / (K * perImage))));
     const acc = new Float32Array(K * CO);
     const col = new Float32Array(chunk * perImage * K);
     for (let b0 = 0; b0 < B; b0 += chunk) {

@@ -1,0 +1,143 @@
+// The wasm kernel fixes must give the cpu backend's numbers: matMuls with every transpose
+// combination, fused matMul, the gradients of a small MLP, and conv / conv-transpose gradients.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { initBackend } from '../../../src/tensor/backend.ts';
+import { createRng } from '../../../src/tensor/rng.ts';
+import { conv2dBackpropFilterConfig } from '../../../src/tensor/wasm-conv2d-backprop-filter.ts';
+
+function randomArray(n: number, seed: number): Float32Array {
+  const rng = createRng(seed);
+  return Float32Array.from({ length: n }, () => rng.normal());
+}
+
+/** Run `f` on a backend with fresh inputs built from `make`; return the outputs as plain arrays. */
+async function on(backend: string, f: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  const out = tf.tidy(f);
+  const list = Array.isArray(out) ? out : [out];
+  const values = list.map((t) => t.dataSync() as Float32Array);
+  tf.dispose(list);
+  return values;
+}
+
+function expectClose(actual: Float32Array[], expected: Float32Array[], relTol = 1e-4): void {
+  expect(actual.length).toBe(expected.length);
+  for (let k = 0; k < expected.length; k++) {
+    expect(actual[k].length).toBe(expected[k].length);
+    let scale = 1e-6;
+    for (const v of expected[k]) scale = Math.max(scale, Math.abs(v));
+    let worst = 0;
+    for (let i = 0; i < expected[k].length; i++) worst = Math.max(worst, Math.abs(actual[k][i] - expected[k][i]));
+    expect(worst / scale).toBeLessThan(relTol);
+  }
+}
+
+let fixes: string[] = [];
+beforeAll(async () => {
+  fixes = (await initBackend('wasm')).kernelFixes;
+});
+afterAll(async () => {
+  await tf.setBackend('wasm');
+});
+
+describe('wasm kernel fixes', () => {
+  it('are installed by initBackend on wasm', () => {
+    expect(fixes).toEqual(expect.arrayContaining(['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter']));
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
+  });
+
+  it.each([
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ])('matMul(transposeA=%s, transposeB=%s) matches cpu, batched and broadcast', async (tA, tB) => {
+    const [m, k, n] = [33, 47, 29];
+    const aData = randomArray(3 * m * k, 1);
+    const bData = randomArray(k * n, 2);
+    const f = () => {
+      const a = tf.tensor3d(aData, tA ? [3, k, m] : [3, m, k]);
+      const b = tf.tensor3d(bData, tB ? [1, n, k] : [1, k, n]);
+      return [tf.matMul(a, b, tA, tB), tf.matMul(tf.squeeze(tf.slice(a, [0, 0, 0], [1]), [0]) as tf.Tensor2D, tf.squeeze(b, [0]) as tf.Tensor2D, tA, tB)];
+    };
+    expectClose(await on('wasm', f), await on('cpu', f));
+  });
+
+  it('fused matMul with bias and relu and transposed operands matches cpu', async () => {
+    const aData = randomArray(40 * 30, 3);
+    const bData = randomArray(30 * 20, 4);
+    const biasData = randomArray(20, 5);
+    const f = () => tf.fused.matMul({
+      a: tf.tensor2d(aData, [30, 40]), b: tf.tensor2d(bData, [20, 30]), transposeA: true, transposeB: true,
+      bias: tf.tensor1d(biasData), activation: 'relu',
+    });
+    expectClose(await on('wasm', f), await on('cpu', f));
+  });
+
+  it('gives the cpu gradients of a two-layer MLP loss', async () => {
+    const x = randomArray(64 * 50, 6);
+    const w1 = randomArray(50 * 40, 7);
+    const w2 = randomArray(40 * 10, 8);
+    const f = () => {
+      const loss = (a: tf.Tensor, b: tf.Tensor) => tf.mean(tf.square(tf.matMul(tf.relu(tf.matMul(tf.tensor2d(x, [64, 50]), a)), b)));
+      return tf.grads(loss)([tf.tensor2d(w1, [50, 40]), tf.tensor2d(w2, [40, 10])]);
+    };
+    expectClose(await on('wasm', f), await on('cpu', f));
+  });
+
+  it.each([
+    ['same', 2, 4],
+    ['valid', 1, 3],
+    [1, 2, 5],
+  ] as const)('conv2d gradients (pad=%s, stride=%s, k=%s) match cpu on synthetic images', async (pad, stride, k) => {
+    const x = randomArray(3 * 12 * 12 * 3, 9);
+    const w = randomArray(k * k * 3 * 4, 10);
+    const f = () => {
+      const loss = (img: tf.Tensor, filt: tf.Tensor) => tf.sum(tf.square(tf.conv2d(img as tf.Tensor4D, filt as tf.Tensor4D, stride, pad)));
+      return tf.grads(loss)([tf.tensor4d(x, [3, 12, 12, 3]), tf.tensor4d(w, [k, k, 3, 4])]);
+    };
+    expectClose(await on('wasm', f), await on('cpu', f));
+  });
+
+  it('conv2dTranspose gradients match cpu', async () => {
+    const z = randomArray(2 * 4 * 4 * 6, 11);
+    const w = randomArray(4 * 4 * 3 * 6, 12); // [kh, kw, outChannels, inChannels]
+    const f = () => {
+      const loss = (inp: tf.Tensor, filt: tf.Tensor) =>
+        tf.sum(tf.square(tf.conv2dTranspose(inp as tf.Tensor4D, filt as tf.Tensor4D, [2, 8, 8, 3], 2, 'same')));
+      return tf.grads(loss)([tf.tensor4d(z, [2, 4, 4, 6]), tf.tensor4d(w, [4, 4, 3, 6])]);
+    };
+    expectClose(await on('wasm', f), await on('cpu', f));
+  });
+
+  it('Conv2DBackpropFilter splits the batch into chunks without changing the sum', async () => {
+    const x = randomArray(5 * 9 * 9 * 3, 13);
+    const dy = randomArray(5 * 5 * 5 * 2, 14);
+    const attrs = { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 2] };
+    const inputs = () => ({ x: tf.tensor4d(x, [5, 9, 9, 3]), dy: tf.tensor4d(dy, [5, 5, 5, 2]) });
+    const expected = await on('cpu', () => tf.engine().runKernel('Conv2DBackpropFilter', inputs(), attrs) as tf.Tensor);
+    // 27 columns × 25 rows per image: a 1000-float buffer holds one image, so five chunks run.
+    const small = conv2dBackpropFilterConfig(tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc, 1000);
+    const actual = await on('wasm', () => {
+      const { x: xt, dy: dyt } = inputs();
+      const info = (small.kernelFunc as unknown as (a: object) => tf.TensorInfo)({ inputs: { x: xt, dy: dyt }, backend: tf.backend(), attrs });
+      return tf.engine().makeTensorFromTensorInfo(info);
+    });
+    expectClose(actual, expected);
+  });
+
+  it('leaks no tensors or heap allocations', async () => {
+    await tf.setBackend('wasm');
+    const a = tf.randomNormal([20, 30], 0, 1, 'float32', 1);
+    const b = tf.randomNormal([40, 30], 0, 1, 'float32', 2);
+    tf.tidy(() => tf.matMul(a, b, false, true)).dispose();
+    const before = tf.memory().numTensors;
+    const dataIds = tf.engine().backend.numDataIds();
+    for (let i = 0; i < 3; i++) tf.tidy(() => tf.sum(tf.matMul(a, b, false, true))).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(tf.engine().backend.numDataIds()).toBe(dataIds);
+    tf.dispose([a, b]);
+  });
+});
