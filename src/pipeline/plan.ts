@@ -33,19 +33,19 @@ export function resolveParams(file: PipelineFile, profileName: string | undefine
   const decl = file.profiles.find((p) => p.name === profile);
   if (!decl) {
     const names = file.profiles.map((p) => p.name);
-    errors.add(`unknown profile '${profile}'; profiles: ${names.join(', ')}`, { file: file.displayFile, key: 'profile', hint: didYouMean(profile, names) });
+    errors.add(`unknown profile '${profile}' (profiles in ${file.displayFile}: ${names.join(', ')})`, { key: '--profile', hint: didYouMean(profile, names) });
     return { profile, params: file.params };
   }
   let params = mergeParams(file.params, decl.params).tree; // checked when the file was read
   for (const [name, value] of Object.entries(overrides)) {
     const current = lookupParam(params, name);
     if (current === undefined) {
-      errors.add(`--set ${name}: no such param (an override may only change declared params)`, { file: file.displayFile, key: name, hint: didYouMean(name, paramNames(params)) });
+      errors.add(`no such param '${name}' in ${file.displayFile} (an override may only change declared params)`, { key: `--set ${name}`, hint: didYouMean(name, paramNames(params)) });
     } else if (isParamTree(current) && !isParamTree(value)) {
-      errors.add(`--set ${name}: '${name}' is a group of params; set one of them (${Object.keys(current).map((k) => `${name}.${k}`).join(', ')})`, { file: file.displayFile, key: name });
+      errors.add(`'${name}' is a group of params; set one of them (${Object.keys(current).map((k) => `${name}.${k}`).join(', ')})`, { key: `--set ${name}` });
     } else if (isParamTree(current) && isParamTree(value)) {
       const merged = mergeParams(current, value, name);
-      for (const p of merged.problems) errors.add(`--set ${name}: ${p.message}`, { file: file.displayFile, key: p.name, hint: p.hint });
+      for (const p of merged.problems) errors.add(p.message, { key: `--set ${name}`, hint: p.hint });
       params = withParam(params, name, merged.tree);
     } else {
       params = withParam(params, name, value);
@@ -70,7 +70,8 @@ export function buildPlan(file: PipelineFile, opts: { profile?: string; override
       errors.add(message, { file: axis.pos.file, line: axis.pos.line, col: axis.pos.col, stage: name, key: `matrix.${axis.key}` }),
     );
     if (axes.length !== decl.matrix.length) continue;
-    const spec: StageSpec = { ...decl, deps: decl.deps.map(stripDecl), matrix: axes };
+    const { publishPos: _publishPos, ...rest } = decl;
+    const spec: StageSpec = { ...rest, deps: decl.deps.map(stripDecl), matrix: axes };
     const declared: Record<string, ParamValue> = {};
     for (const p of decl.params) declared[p] = lookupParam(params, p)!;
     const own = expandMatrix(axes).map((matrix): StageInstance => ({
@@ -142,7 +143,7 @@ function depsWithValidFilters(decl: StageDecl, byStage: Map<string, StageInstanc
         col: pos.col,
         stage: decl.name,
         key: 'deps',
-        hint: didYouMean(renderMatrixValue(value), values),
+        hint: typeof value === 'string' ? didYouMean(value, values) : undefined,
       });
     }
     return ok;

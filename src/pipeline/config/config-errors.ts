@@ -6,7 +6,7 @@ export class PipelineConfigErrorList extends PipelineConfigError {
   readonly errors: readonly PipelineConfigError[];
 
   constructor(errors: readonly PipelineConfigError[]) {
-    const head = errors.length === 1 ? '' : `${errors.length} errors in the pipeline file:\n`;
+    const head = errors.length === 1 ? '' : `${errors.length} problems in the pipeline configuration:\n`;
     super(head + errors.map((e) => e.message).join('\n'));
     this.errors = errors;
   }

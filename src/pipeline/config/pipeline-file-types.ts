@@ -20,6 +20,7 @@ export interface DepDecl extends DepSpec {
 export interface StageDecl extends Omit<StageSpec, 'matrix' | 'deps'> {
   matrix: MatrixAxisDecl[];
   deps: DepDecl[];
+  publishPos?: SourcePos;
 }
 
 export interface ProfileDecl {

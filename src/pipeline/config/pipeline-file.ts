@@ -196,7 +196,7 @@ function checkStageLinks(ctx: ReadContext, stages: StageDecl[]): void {
       col: cycle.pos.col,
       stage: cycle.stage,
       key: 'deps',
-      hint: `remove one of these deps; this one closes the cycle`,
+      hint: `'a -> b' reads 'a depends on b'; remove one of these deps (this one closes the cycle)`,
     });
   }
 }
@@ -207,10 +207,11 @@ function checkPublishDirs(ctx: ReadContext, stages: StageDecl[]): void {
     if (stage.publish === undefined) continue;
     const first = owner.get(stage.publish);
     if (first) {
+      const pos = stage.publishPos ?? stage.pos;
       ctx.errors.add(`publishes to '${stage.publish}', which stage '${first.name}' already publishes to`, {
-        file: stage.pos.file,
-        line: stage.pos.line,
-        col: stage.pos.col,
+        file: pos.file,
+        line: pos.line,
+        col: pos.col,
         stage: stage.name,
         key: 'publish',
         hint: 'give each stage its own publish directory',

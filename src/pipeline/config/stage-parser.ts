@@ -56,7 +56,10 @@ export function parseStage(base: ReadContext, env: StageParseEnv, entry: MapEntr
     if (dir !== undefined) {
       const problem = relativePathProblem(dir);
       if (problem) report(ctx, publish.value, problem, { key: 'publish' });
-      else decl.publish = normalizeRelative(dir);
+      else {
+        decl.publish = normalizeRelative(dir);
+        decl.publishPos = posOf(ctx.src, publish.value);
+      }
     }
   }
   return decl;
