@@ -115,10 +115,18 @@ async function fetchOnce(url: string, dest: string, opts: DownloadOptions): Prom
 
 /** One line: the message plus the low-level cause undici hides in `cause` (ENOTFOUND, other side closed, …). */
 function describe(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const cause = err.cause instanceof Error ? err.cause : undefined;
-  const codeValue = cause && 'code' in cause ? String((cause as { code: unknown }).code) : '';
+  // Duck-typed, not instanceof: undici's errors may come from another realm (e.g. under jest's vm).
+  const e = asError(err);
+  if (!e) return String(err);
+  const cause = asError(e.cause);
+  const codeValue = cause?.code === undefined ? '' : String(cause.code);
   const code = codeValue && !cause!.message.includes(codeValue) ? ` ${codeValue}` : '';
-  const base = err instanceof DownloadAttemptError || err instanceof ChecksumError ? err.message.replace(/^\S+: /, '') : err.message;
+  const base = err instanceof DownloadAttemptError || err instanceof ChecksumError ? e.message.replace(/^\S+: /, '') : e.message;
   return cause ? `${base} (${cause.message}${code})` : base;
+}
+
+function asError(x: unknown): { message: string; cause?: unknown; code?: unknown } | undefined {
+  return typeof x === 'object' && x !== null && typeof (x as { message?: unknown }).message === 'string'
+    ? (x as { message: string; cause?: unknown; code?: unknown })
+    : undefined;
 }

@@ -16,10 +16,11 @@ export interface IdxArray {
 export function parseIdx(buf: Uint8Array, file: string, expectedMagic: number): IdxArray {
   const rank = expectedMagic === IDX_IMAGES_MAGIC ? 3 : 1;
   const headerBytes = 4 + 4 * rank;
-  if (buf.length < headerBytes) throw new IdxFormatError(file, 'header length', `${headerBytes} bytes`, `${buf.length} bytes`);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const magic = view.getUint32(0, false);
-  if (magic !== expectedMagic) throw new IdxFormatError(file, 'magic number', expectedMagic, magic);
+  if (buf.length >= 4 && view.getUint32(0, false) !== expectedMagic) {
+    throw new IdxFormatError(file, 'magic number', expectedMagic, view.getUint32(0, false));
+  }
+  if (buf.length < headerBytes) throw new IdxFormatError(file, 'header length', `${headerBytes} bytes`, `${buf.length} bytes`);
   const dims: number[] = [];
   for (let i = 0; i < rank; i++) dims.push(view.getUint32(4 + 4 * i, false));
   if (rank === 3 && (dims[1] !== 28 || dims[2] !== 28)) {
