@@ -1,0 +1,44 @@
+// `pipeline run`: one run per workspace; Ctrl-C / SIGTERM cancel running stages, keep what
+// finished (the lock is written after each instance) and exit 130.
+import { join } from 'node:path';
+import { acquireWorkspaceLock } from '../workspace-lock.ts';
+import { runPlan } from '../run/runner.ts';
+import { PlainReporter } from '../run/plain-reporter.ts';
+import { LiveReporter } from '../run/live-reporter.ts';
+import type { CliArgs } from './args.ts';
+import { planFor } from './load.ts';
+
+export async function runCommand(args: CliArgs, out: (text: string) => void): Promise<number> {
+  const plan = planFor(args);
+  const tty = Boolean(process.stdout.isTTY) && !process.env.CI;
+  const reporterOpts = { root: plan.root, verbose: args.verbose, dryRun: args.dryRun, write: out };
+  const reporter = tty ? new LiveReporter(reporterOpts) : new PlainReporter(reporterOpts);
+  const workspace = args.dryRun ? null : acquireWorkspaceLock(join(plan.root, '.pipeline'));
+  const controller = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (controller.signal.aborted) return;
+    process.stderr.write(`\n${sig}: stopping running stages…\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const summary = await runPlan({
+      plan,
+      targets: args.positionals,
+      jobs: args.jobs,
+      force: args.force,
+      keepGoing: args.keepGoing,
+      dryRun: args.dryRun,
+      verify: args.verify,
+      reporter,
+      signal: controller.signal,
+    });
+    if (summary.interrupted) return 130;
+    return summary.failed > 0 ? 1 : 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    workspace?.release();
+  }
+}

@@ -1,0 +1,43 @@
+// The seam between scheduling and running: the runner decides WHAT runs and publishes results;
+// an Executor only starts one prepared job and reports how it ended. `local` spawns child
+// processes; a Slurm executor (issue 8) would `sbatch` the same argv on a shared filesystem and
+// read the same events file for progress and the final status.
+import type { JobEvent } from './job-spec.ts';
+
+export interface Job {
+  instanceId: string;
+  /** Command to run, argv[0] first (the same for every executor). */
+  argv: string[];
+  env: Record<string, string>;
+  cwd: string;
+  /** stdout and stderr of the job, together. */
+  logPath: string;
+  /** JSON-lines events file the child appends to (progress, start, end). */
+  eventsPath: string;
+  /** Where the job writes its outs; the runner publishes it afterwards. */
+  tmpOutDir: string;
+  resources: { cpus: number; [key: string]: unknown };
+}
+
+export interface JobResult {
+  /** completed: exit 0; failed: non-zero exit; cancelled: by us; lost: vanished without a status. */
+  state: 'completed' | 'failed' | 'cancelled' | 'lost';
+  exitCode: number | null;
+  signal?: string | null;
+  /** Executor-specific id (pid, Slurm job id) for messages. */
+  handle?: string;
+  /** The child's final `end` event, if it wrote one. */
+  end?: Extract<JobEvent, { t: 'end' }>;
+}
+
+export interface JobHooks {
+  onEvent(event: JobEvent): void;
+}
+
+export interface Executor {
+  readonly name: string;
+  submit(job: Job, hooks: JobHooks): Promise<JobResult>;
+  /** Stop one job; its submit() promise then resolves with state 'cancelled'. */
+  cancel(instanceId: string): Promise<void>;
+  cancelAll(): Promise<void>;
+}
