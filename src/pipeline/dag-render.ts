@@ -17,7 +17,7 @@ interface StageView {
 
 export function renderDagText(plan: Plan, opts: DagTextOptions = {}): string {
   const stages = stageViews(plan);
-  const lines = [`${relative(plan.root, plan.file)} (profile ${plan.profile}): ${stages.size} stages, ${plan.instances.length} instances`];
+  const lines = [`${relative(plan.root, plan.file)} (profile ${plan.profile}): ${plural(stages.size, 'stage')}, ${plural(plan.instances.length, 'instance')}`];
   const layers = Math.max(-1, ...[...stages.values()].map((s) => s.layer)) + 1;
   for (let layer = 0; layer < layers; layer++) {
     lines.push(`layer ${layer}`);
@@ -88,6 +88,10 @@ function edgeNote(dep: DepSpec, downstream: StageSpec, stages: Map<string, Stage
   if (shared.length > 0) parts.push(`same ${shared.join(', ')}`);
   else if (upstreamKeys.length > 0 && parts.length === 0) parts.push('all');
   return parts.join('; ');
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function escapeMermaid(text: string): string {

@@ -15,7 +15,8 @@ export function parseYamlSource(text: string, file: string, errors: ConfigErrorC
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   for (const err of doc.errors) {
     const pos = err.linePos?.[0] ?? lines.linePos(err.pos[0]);
-    errors.add(`YAML syntax error: ${firstLine(err.message)}`, { file, line: pos.line, col: pos.col, hint: yamlHint(err.code) });
+    const lineText = text.split('\n')[pos.line - 1] ?? '';
+    errors.add(`YAML syntax error: ${firstLine(err.message)}`, { file, line: pos.line, col: pos.col, hint: yamlHint(err.code, lineText) });
   }
   for (const warning of doc.warnings) {
     const pos = warning.linePos?.[0] ?? lines.linePos(warning.pos[0]);
@@ -42,7 +43,9 @@ function firstLine(message: string): string {
   return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
 }
 
-function yamlHint(code: string): string | undefined {
+function yamlHint(code: string, lineText: string): string | undefined {
+  // `deps: [deep-vae[learn=true]]`: brackets inside a [flow list] end the item; quoting fixes it.
+  if (/\[[^\]]*[\w-]\[[^\]]*=/.test(lineText)) return `quote a filtered dep inside a [flow, list]: ["deep-vae[learn=true]"], or write the list one '- item' per line`;
   switch (code) {
     case 'DUPLICATE_KEY':
       return 'each key may appear once per mapping';

@@ -19,6 +19,7 @@ function failure(file: string, opts: { profile?: string; overrides?: Record<stri
 // [fixture, every fragment the message must contain]
 const cases: [string, string[]][] = [
   ['bad-syntax.yaml', ['invalid/bad-syntax.yaml:6:5:', 'YAML syntax error', 'Flow sequence', 'closing bracket']],
+  ['unquoted-filter.yaml', ['invalid/unquoted-filter.yaml:9:15:', 'YAML syntax error', 'quote a filtered dep inside a [flow, list]: ["deep-vae[learn=true]"]']],
   ['misspelt-stage-key.yaml', ["invalid/misspelt-stage-key.yaml:8:5: stage 'train', key 'dpes'", "unknown stage key 'dpes'", "did you mean 'deps'?"]],
   ['misspelt-dep.yaml', ["invalid/misspelt-dep.yaml:8:12: stage 'train', key 'deps'", "unknown stage 'dta'", "did you mean 'data'?"]],
   ['unknown-param.yaml', ["invalid/unknown-param.yaml:7:24: stage 'train', key 'params'", "unknown param 'train.stpes'", "did you mean 'train.steps'?"]],
