@@ -67,7 +67,7 @@ export function checkKeys(ctx: ReadContext, entries: MapEntry[], known: readonly
     const key = parentKey ? `${parentKey}.${entry.key}` : entry.key;
     report(ctx, entry.keyNode, `unknown ${what} key '${entry.key}'; expected one of: ${known.join(', ')}`, {
       key,
-      hint: didYouMean(entry.key, known),
+      hint: entry.key === '<<' ? 'YAML merge keys (<<) are not supported; repeat the keys or use an *alias for a whole value' : didYouMean(entry.key, known),
     });
   }
   return ok;

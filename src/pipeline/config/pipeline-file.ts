@@ -100,7 +100,8 @@ function readParamTree(ctx: ReadContext, node: unknown, key: string, where: unkn
 function readProfiles(ctx: ReadContext, field: MapEntry | undefined, base: ParamTree): ProfileDecl[] {
   if (!field) return [{ name: 'default', params: {}, pos: posOf(ctx.src, null) }];
   const profiles: ProfileDecl[] = [];
-  const entries = readMap(ctx, field.value, 'profiles', field.keyNode) ?? [];
+  const entries = readMap(ctx, field.value, 'profiles', field.keyNode);
+  if (!entries) return [{ name: 'default', params: {}, pos: posOf(ctx.src, field.keyNode) }];
   if (entries.length === 0) report(ctx, field.value ?? field.keyNode, 'expected at least one profile (or leave out profiles: entirely)', { key: 'profiles' });
   for (const entry of entries) {
     const profile: ProfileDecl = { name: entry.key, params: {}, pos: posOf(ctx.src, entry.keyNode) };
@@ -159,7 +160,8 @@ function readStages(ctx: ReadContext, field: MapEntry | undefined, root: unknown
     report(ctx, root, "missing 'stages:' (a mapping of stage name to its definition)", { key: 'stages' });
     return [];
   }
-  const entries = readMap(ctx, field.value, 'stages', field.keyNode) ?? [];
+  const entries = readMap(ctx, field.value, 'stages', field.keyNode);
+  if (!entries) return [];
   if (entries.length === 0) report(ctx, field.value ?? field.keyNode, 'expected at least one stage', { key: 'stages' });
   const stages: StageDecl[] = [];
   for (const entry of entries) {

@@ -27,7 +27,7 @@ export function parseStage(base: ReadContext, env: StageParseEnv, entry: MapEntr
   if (!STAGE_NAME.test(name)) {
     report(ctx, entry.keyNode, `a stage name must be letters, digits, '-' or '_' (it names directories and instance ids)`);
   }
-  const entries = readMap(ctx, entry.value, name, entry.keyNode);
+  const entries = readMap(ctx, entry.value, '', entry.keyNode);
   if (!entries) return undefined;
   const fields = new Map<string, MapEntry>(checkKeys(ctx, entries, STAGE_KEYS, 'stage').map((e) => [e.key, e]));
   const decl: StageDecl = {
