@@ -32,7 +32,7 @@ async function zipOf(dir: string, names: string[]): Promise<string> {
   zip.addBuffer(Buffer.alloc(0), 'img_align_celeba/notes.txt');
   for (const n of [...names].reverse()) zip.addFile(join(dir, n), `img_align_celeba/${n}`); // order in the zip ≠ name order
   zip.end();
-  await new Promise((ok, fail) => zip.outputStream.pipe(createWriteStream(file)).on('close', ok).on('error', fail));
+  await new Promise<void>((ok, fail) => zip.outputStream.pipe(createWriteStream(file)).on('close', () => ok()).on('error', fail));
   return file;
 }
 
