@@ -25,10 +25,7 @@ export async function run(ctx: StageContext): Promise<void> {
     dir: p.dir || undefined,
     dataDir: join(ctx.root, 'data', 'mnist'),
     fetch: { onProgress: (f, note) => ctx.progress(0.5 * f, `download ${note}`), onAttemptFailed: (l) => ctx.log(l) },
-    log: (line) => {
-      console.error(line);
-      ctx.log(line);
-    },
+    log: (line) => ctx.log(line),
   });
   const prepared = prepareMnist(
     data,
