@@ -41,7 +41,7 @@ async function main(jobPath: string): Promise<number> {
     else {
       const mod = (await import(pathToFileURL(job.module!).href)) as { run?: StageRun; default?: { run?: StageRun } };
       const run = mod.run ?? mod.default?.run;
-      if (typeof run !== 'function') throw new Error(`${job.module} does not export a run(ctx) function`);
+      if (typeof run !== 'function') throw new Error(`${job.source ?? job.module} does not export a run(ctx) function`);
       await run(ctx);
     }
     flushProgress();

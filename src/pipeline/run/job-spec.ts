@@ -14,6 +14,8 @@ export interface JobSpec {
   root: string;
   /** Absolute path of the stage module (`run:`), or the command template (`cmd:`). */
   module?: string;
+  /** The stage module as declared (root-relative), for messages; `module` may be its bundle. */
+  source?: string;
   cmd?: string;
   params: Record<string, ParamValue>;
   matrix: Record<string, ParamValue>;

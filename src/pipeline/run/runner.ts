@@ -30,6 +30,7 @@ import { silentReporter, type Reporter } from './reporter.ts';
 import { deriveSeed } from './seed.ts';
 import { dependentsOf, selectInstances } from './select.ts';
 import { readLogTail } from './log-tail.ts';
+import { StageBundler } from './stage-bundler.ts';
 
 export interface RunOptions {
   plan: Plan;
@@ -167,6 +168,8 @@ export async function runPlan(opts: RunOptions): Promise<RunSummary> {
     readyQueue.push({ inst, fingerprint, reason });
   };
 
+  const bundler = new StageBundler(plan.root, join(layout.state, 'bundles'));
+
   const launch = (item: Ready) => {
     const { inst, fingerprint, reason } = item;
     const cpus = Math.min(jobs, Math.max(1, Number(inst.spec.resources?.cpus ?? 1)));
@@ -180,13 +183,14 @@ export async function runPlan(opts: RunOptions): Promise<RunSummary> {
     const logPath = join(layout.logs, `${name}.log`);
     writeFileSync(logPath, `# ${inst.id} (${plan.profile}) started ${new Date(started).toISOString()}\n`);
     const tmpOutDir = store.createTempOutDir();
+    const jobPath = join(jobDir, 'job.json');
     const job: JobSpec = {
       format: JOB_FORMAT,
       stage: inst.stage,
       id: inst.id,
       profile: plan.profile,
       root: plan.root,
-      ...(inst.spec.run ? { module: join(plan.root, inst.spec.run) } : { cmd: inst.spec.cmd }),
+      ...(inst.spec.run ? { module: join(plan.root, inst.spec.run), source: inst.spec.run } : { cmd: inst.spec.cmd }),
       params: inst.params,
       matrix: inst.matrix,
       seed: fingerprint.details.seed,
@@ -196,15 +200,17 @@ export async function runPlan(opts: RunOptions): Promise<RunSummary> {
       eventsPath: join(jobDir, 'events.jsonl'),
       parentPid: process.pid,
     };
-    const jobPath = join(jobDir, 'job.json');
-    writeFileSync(jobPath, JSON.stringify(job, null, 2));
     const paths = enginePaths();
     reporter.started(inst.id, reason);
-    const done = executor
-      .submit(
+    const prepare = async () => {
+      if (inst.spec.run) job.module = await bundler.bundleFor(inst.spec.run.replace(/^\.\//, ''), codeFacts.get(inst.stage)!.code);
+      writeFileSync(jobPath, JSON.stringify(job, null, 2));
+    };
+    const done = prepare()
+      .then(() => executor.submit(
         {
           instanceId: inst.id,
-          argv: [process.execPath, '--import', paths.tsxImport, paths.child, jobPath],
+          argv: [process.execPath, ...paths.childArgv, jobPath],
           env: {},
           cwd: plan.root,
           logPath,
@@ -213,7 +219,7 @@ export async function runPlan(opts: RunOptions): Promise<RunSummary> {
           resources: { ...inst.spec.resources, cpus },
         },
         { onEvent: (ev) => ev.t === 'progress' && reporter.progress(inst.id, ev.fraction, ev.note) },
-      )
+      ))
       .then(
         (res) => complete(item, res, tmpOutDir, logPath, (Date.now() - started) / 1000),
         (err: unknown) => complete(item, { state: 'lost', exitCode: null }, tmpOutDir, logPath, (Date.now() - started) / 1000, err),
