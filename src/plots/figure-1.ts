@@ -49,7 +49,7 @@ export function panelTitle(meta: LandscapeMeta, panel: LandscapePanelMeta): stri
 
 export function formatSigma2(x: number): string {
   if (x === 0) return '0';
-  if (Math.abs(x) >= 0.01 && Math.abs(x) < 1e4) return String(Number(x.toPrecision(3)));
+  if (Math.abs(x) >= 1e-4 && Math.abs(x) < 1e4) return String(Number(x.toPrecision(3)));
   return x.toExponential(2);
 }
 

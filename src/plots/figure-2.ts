@@ -42,7 +42,12 @@ export function figure2Spec(ppca: PpcaCurveRow[], linearVae: LinearVaePoint[], o
     scale: { domain, range: [PAPER_COLOURS.mle, PAPER_COLOURS.elbo, PAPER_COLOURS.fixedSigma2] },
     legend: { orient: 'bottom-right' as const, symbolStrokeWidth: 3, symbolType: 'stroke', symbolSize: 500 },
   };
-  const x = { field: 'k', type: 'quantitative' as const, title: 'hidden dimension k (number of principal components)' };
+  const x = {
+    field: 'k',
+    type: 'quantitative' as const,
+    title: 'hidden dimension k (number of principal components)',
+    axis: { labelOverlap: 'greedy' as const, labelSeparation: 6 },
+  };
   const y = {
     field: 'loglik',
     type: 'quantitative' as const,
@@ -65,7 +70,7 @@ export function figure2Spec(ppca: PpcaCurveRow[], linearVae: LinearVaePoint[], o
     {
       mark: { type: 'point', filled: true, size: 45, opacity: 1 },
       transform: [{ filter: { field: 'series', equal: FIG2_SERIES.elbo } }],
-      encoding: { x, y, color: { ...colour, legend: null } },
+      encoding: { x, y, color: colour },
     },
   ];
   if (opts.kRef !== undefined) {

@@ -16,7 +16,7 @@ export function figure3Spec(rows: EstimatorCurveRow[], opts: { space?: string } 
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: 'Figure 3: stochastic vs analytic ELBO training',
-      subtitle: 'linear VAE, full batch on the MNIST subset; training ELBO evaluated in closed form',
+      subtitle: 'linear VAE, full batch on the MNIST subset, same learning rate for both',
     },
     config: BASE_CONFIG,
     width: PANEL.width,
@@ -31,7 +31,7 @@ export function figure3Spec(rows: EstimatorCurveRow[], opts: { space?: string } 
         type: 'nominal',
         title: 'gradient of',
         scale: { domain: ['analytic ELBO', 'stochastic ELBO (1 sample)'], range: ['#1f77b4', '#ff7f0e'] },
-        legend: { orient: 'bottom-right' },
+        legend: { orient: 'bottom-right', labelLimit: 420, symbolType: 'stroke', symbolStrokeWidth: 3 },
       },
     },
   } as TopLevelSpec;

@@ -23,7 +23,7 @@ export function encoderOrder(names: string[]): string[] {
 export function encoderLabel(name: string, final?: number): string {
   const m = /^mlp-(\d+)$/.exec(name);
   const base = name === 'linear' ? 'linear encoder' : m ? `MLP encoder, ${m[1]} hidden layer${m[1] === '1' ? '' : 's'}` : name;
-  return final === undefined || !Number.isFinite(final) ? base : `${base} (final ${final.toFixed(1)})`;
+  return final === undefined || !Number.isFinite(final) ? base : `${base} (final ${final.toFixed(1).replace('-', '−')})`;
 }
 
 export function figure4Spec(curves: EncoderCurveRow[], finals: EncoderFinalRow[], opts: { space?: string } = {}): TopLevelSpec {
@@ -49,9 +49,8 @@ export function figure4Spec(curves: EncoderCurveRow[], finals: EncoderFinalRow[]
         field: 'encoder',
         type: 'nominal',
         title: 'encoder',
-        sort: order.map((e) => labels.get(e)!),
-        scale: { scheme: 'tableau10' },
-        legend: { orient: 'bottom-right' },
+        scale: { domain: order.map((e) => labels.get(e)!), scheme: 'tableau10' },
+        legend: { orient: 'bottom-right', labelLimit: 420, symbolType: 'stroke', symbolStrokeWidth: 3 },
       },
     },
   } as TopLevelSpec;

@@ -42,9 +42,9 @@ export function collapseSpec(rows: CollapseCurveRow[], opts: CollapseOptions): T
     field: 'init',
     type: 'nominal' as const,
     title: opts.learned ? 'σ² learned, initialised at' : 'σ² fixed at',
-    sort: inits.map(label),
-    scale: { scheme: 'viridis' },
-    legend: { orient: 'top-left' as const, labelExpr: "replace(datum.label, 'σ² init ', '')" },
+    scale: { domain: inits.map(label), scheme: 'viridis' },
+    // Same legend object on both layers (they merge); opaque stroke symbols despite the faint band.
+    legend: { orient: 'top-left' as const, labelExpr: "replace(datum.label, 'σ² init ', '')", symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1, symbolSize: 300 },
   };
   const x = {
     field: 'epsilon',
@@ -67,7 +67,7 @@ export function collapseSpec(rows: CollapseCurveRow[], opts: CollapseOptions): T
     layer: [
       {
         mark: { type: 'area', opacity: 0.15 },
-        encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: { ...colour, legend: null } },
+        encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: colour },
       },
       {
         mark: { type: 'line', strokeWidth: 2.2, point: { size: 30, filled: true } },

@@ -17,7 +17,7 @@ export const BASE_CONFIG: Config = {
   view: { stroke: '#ccc' },
   title: { fontSize: 15, anchor: 'start', offset: 10 },
   axis: { labelFontSize: 12, titleFontSize: 13, titlePadding: 8, grid: true, gridOpacity: 0.5 },
-  legend: { labelFontSize: 12, titleFontSize: 12, labelLimit: 260 },
+  legend: { labelFontSize: 12, titleFontSize: 12, labelLimit: 420 },
   header: { labelFontSize: 13, titleFontSize: 13 },
 };
 

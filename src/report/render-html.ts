@@ -16,6 +16,7 @@ th { background: #f5f7fa; } td.num { text-align: right; font-variant-numeric: ta
 .pass { color: #1a7f37; font-weight: bold; } .fail { color: #c62828; font-weight: bold; } .skip, .missing { color: #8a6d00; }
 .summary span { margin-right: 1.2rem; } code { font-size: .85em; } details pre { background: #f7f7f7; padding: .6rem; overflow-x: auto; }
 .scroll { overflow-x: auto; } .muted { color: #666; font-size: .9rem; }
+table.claims td:nth-child(3) { min-width: 24rem; } table.claims td:nth-child(4) { max-width: 14rem; word-break: break-all; } table.claims td:first-child { font-size: 1.05rem; white-space: nowrap; }
 `;
 
 function table(view: TableView, numericFrom = 0): string {

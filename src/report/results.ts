@@ -73,6 +73,8 @@ export function deepVaeSummary(rows: Table1Row[]) {
       best_elbo: Math.max(...rs.map((r) => r.elbo_mean).filter(finite)),
     };
     if (gaps.length) out.tuned_minus_elbo_min = Math.min(...gaps);
+    const tuned = rs.map((r) => r.tuned_elbo_mean);
+    if (tuned.length >= 2 && tuned.every(finite)) out.tuned_best_minus_largest_init = Math.max(...(tuned as number[])) - (tuned[0] as number);
     if (learn && finals.length >= 2) out.final_sigma2_ratio = Math.max(...finals) / Math.min(...finals);
     if (collapse.length === rs.length && collapse.length >= 2) out.collapse_largest_minus_smallest_init = collapse[0] - collapse[collapse.length - 1];
     if (collapse.length === rs.length && collapse.length >= 2) out.collapse_largest_init_minus_max_rest = collapse[0] - Math.max(...collapse.slice(1));
