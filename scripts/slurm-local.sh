@@ -41,10 +41,9 @@ need_root() { [[ $(id -u) -eq 0 ]] || die "must run as root (daemons run as root
 
 # Liveness of one process id. A zombie counts as dead: where PID 1 is not an init (containers,
 # gVisor) orphaned daemons stay <defunct> for a while after they exit.
-proc_alive() {
-  local st; st=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
-  [[ -n $st && $st != Z* ]]
-}
+# Reads /proc rather than ps: minimal Debian images lack procps.
+proc_state() { local st; st=$(cat "/proc/$1/stat" 2>/dev/null) || return 1; st=${st##*) }; printf '%s' "${st%% *}"; }
+proc_alive() { local st; st=$(proc_state "$1") && [[ -n $st && $st != Z ]]; }
 # Liveness from a pid file; processes are never matched by name.
 pid_alive() { local f=$1; [[ -s $f ]] && proc_alive "$(cat "$f")"; }
 
@@ -283,7 +282,12 @@ cmd_stop() {
   elif pid_alive "$MUNGE_PID"; then
     say "munged was not started by this script; leaving it running"
   fi
-  local left; left=$(ps -C slurmstepd -o pid=,stat= 2>/dev/null | awk '$2 !~ /^Z/ {printf " %s", $1}' || true)
+  local left="" c
+  for c in /proc/[0-9]*/comm; do
+    [[ $(cat "$c" 2>/dev/null) == slurmstepd ]] || continue
+    pid=${c#/proc/}; pid=${pid%/comm}
+    if proc_alive "$pid"; then left+=" $pid"; fi
+  done
   [[ -z ${left// /} ]] || say "WARNING: slurmstepd processes remain (pids:$left); they belong to jobs of a slurmd that died"
   rm -rf "$STATE_DIR/state" "$STATE_DIR/spool" "$STATE_DIR/run"
   say "stopped (logs kept in $STATE_DIR/log)"
