@@ -1,43 +1,47 @@
 #!/usr/bin/env node
-// Fast launcher: the CLI is bundled by esbuild into .cache/engine/cli.mjs and rebuilt only when
-// the stat signature (size, mtime, inode) of a file the last bundle was made from changed. The
-// no-op path therefore loads neither esbuild nor tsx: plain node importing one bundled file.
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// Fast launcher. The CLI (and the child runner) are bundled by esbuild, code-split so that rarely
+// needed parts (YAML parsing, config validation) load only when used, into a fresh directory
+// .cache/engine/<build>/; .cache/engine/current.json names that directory and the stat signature
+// (size, mtime, inode) of every source file the build read. A launch whose signatures all match
+// imports the bundle directly: the no-op path loads neither esbuild nor tsx.
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const self = fileURLToPath(import.meta.url);
+const root = join(dirname(self), '..');
 const cacheDir = join(root, '.cache', 'engine');
-const bundle = join(cacheDir, 'cli.mjs');
-const inputsFile = join(cacheDir, 'cli.inputs.json');
-const BUNDLE_FORMAT = 1;
+const currentFile = join(cacheDir, 'current.json');
+const BUNDLE_FORMAT = 2;
 
 function signature(file) {
   const st = statSync(file);
   return `${st.size}:${st.mtimeMs}:${st.ino}`;
 }
 
-function bundleIsFresh() {
+function freshBuild() {
   try {
-    const recorded = JSON.parse(readFileSync(inputsFile, 'utf8'));
-    if (recorded.format !== BUNDLE_FORMAT || recorded.bundle !== signature(bundle) || recorded.child !== signature(join(cacheDir, 'child.mjs'))) return false;
-    for (const [file, sig] of Object.entries(recorded.inputs)) if (signature(join(root, file)) !== sig) return false;
-    return true;
+    const current = JSON.parse(readFileSync(currentFile, 'utf8'));
+    if (current.format !== BUNDLE_FORMAT) return null;
+    for (const [file, sig] of Object.entries(current.inputs)) if (signature(join(root, file)) !== sig) return null;
+    return join(cacheDir, current.dir);
   } catch {
-    return false;
+    return null;
   }
 }
 
 async function rebuild() {
   const { build } = await import('esbuild');
-  mkdirSync(cacheDir, { recursive: true });
-  const tmpDir = join(cacheDir, `.build-${process.pid}`);
+  const name = `b-${Date.now().toString(36)}-${process.pid}`;
+  const outdir = join(cacheDir, name);
+  mkdirSync(outdir, { recursive: true });
   const result = await build({
     entryPoints: { cli: join(root, 'src/pipeline/cli/main.ts'), child: join(root, 'src/pipeline/child.ts') },
     absWorkingDir: root,
-    outdir: tmpDir,
+    outdir,
     outExtension: { '.js': '.mjs' },
     bundle: true,
+    splitting: true,
     metafile: true,
     platform: 'node',
     format: 'esm',
@@ -45,21 +49,21 @@ async function rebuild() {
     // Loaded lazily, only when there is real work: keep them out of the bundle.
     external: ['esbuild', 'execa', 'tsx'],
     logLevel: 'error',
-    // Bundled CommonJS dependencies may call require(); give the ESM bundle one.
+    // Bundled CommonJS dependencies may call require(); give the ESM chunks one.
     banner: { js: "import { createRequire as __pipelineCreateRequire } from 'node:module'; const require = __pipelineCreateRequire(import.meta.url);" },
   });
-  // child.mjs first: whoever sees a fresh cli.mjs must find the matching child.mjs.
-  renameSync(join(tmpDir, 'child.mjs'), join(cacheDir, 'child.mjs'));
-  renameSync(join(tmpDir, 'cli.mjs'), bundle);
-  rmSync(tmpDir, { recursive: true, force: true });
   const inputs = {};
   for (const file of Object.keys(result.metafile.inputs)) inputs[file] = signature(join(root, file));
-  inputs[relative(root, fileURLToPath(import.meta.url))] = signature(fileURLToPath(import.meta.url));
-  const tmpInputs = `${inputsFile}.${process.pid}.tmp`;
-  writeFileSync(tmpInputs, JSON.stringify({ format: BUNDLE_FORMAT, bundle: signature(bundle), child: signature(join(cacheDir, 'child.mjs')), inputs }));
-  renameSync(tmpInputs, inputsFile);
+  inputs[relative(root, self)] = signature(self);
+  const tmp = `${currentFile}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify({ format: BUNDLE_FORMAT, dir: name, inputs }));
+  renameSync(tmp, currentFile);
+  // Older builds: keep the newest few (a concurrent launcher may still be importing one).
+  const builds = readdirSync(cacheDir).filter((d) => d.startsWith('b-') && d !== name);
+  for (const old of builds.sort().slice(0, Math.max(0, builds.length - 2))) rmSync(join(cacheDir, old), { recursive: true, force: true });
+  return outdir;
 }
 
-if (!bundleIsFresh()) await rebuild();
-const { main } = await import(pathToFileURL(bundle).href);
+const dir = freshBuild() ?? (await rebuild());
+const { main } = await import(pathToFileURL(join(dir, 'cli.mjs')).href);
 process.exitCode = await main(process.argv.slice(2));

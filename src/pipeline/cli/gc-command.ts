@@ -10,13 +10,13 @@ import { readLock } from '../store/lock-file.ts';
 import type { CliArgs } from './args.ts';
 import { projectRoot } from './load.ts';
 
-export function gcCommand(args: CliArgs, out: (text: string) => void): number {
+export async function gcCommand(args: CliArgs, out: (text: string) => void): Promise<number> {
   const root = projectRoot(args);
   const layout = layoutFor(root);
   const workspace = acquireWorkspaceLock(join(root, '.pipeline'));
   try {
     const hasher = new FileHasher(join(layout.state, 'stat-cache.json'));
-    const res = collectGarbage(new ArtifactStore(layout, hasher), readLock(layout.lockFile, layout.state), args.dryRun);
+    const res = collectGarbage(new ArtifactStore(layout, hasher), await readLock(layout.lockFile, layout.state), args.dryRun);
     for (const id of res.removedEntries) hasher.forget(join(layout.store, id.slice(0, 2), id));
     hasher.save();
     const verb = args.dryRun ? 'would remove' : 'removed';

@@ -22,9 +22,9 @@ export async function main(argv: string[], out: (text: string) => void = (t) => 
       case 'why':
         return await whyCommand(args, out);
       case 'dag':
-        return dagCommand(args, out);
+        return await dagCommand(args, out);
       case 'gc':
-        return gcCommand(args, out);
+        return await gcCommand(args, out);
     }
   } catch (err) {
     return reportError(err);

@@ -9,7 +9,7 @@ import type { CliArgs } from './args.ts';
 import { planFor } from './load.ts';
 
 export async function runCommand(args: CliArgs, out: (text: string) => void): Promise<number> {
-  const plan = planFor(args);
+  const plan = await planFor(args);
   const tty = Boolean(process.stdout.isTTY) && !process.env.CI;
   const reporterOpts = { root: plan.root, verbose: args.verbose, dryRun: args.dryRun, write: out };
   const reporter = tty ? new LiveReporter(reporterOpts) : new PlainReporter(reporterOpts);

@@ -9,7 +9,7 @@ import type { CliArgs } from './args.ts';
 import { planFor } from './load.ts';
 
 export async function statusCommand(args: CliArgs, out: (text: string) => void): Promise<number> {
-  const plan = planFor(args);
+  const plan = await planFor(args);
   const summary = await runPlan({ plan, targets: args.positionals, dryRun: true, verify: args.verify, force: args.force });
   const stale = [...summary.outcomes].filter(([, o]) => o.kind === 'would-run');
   out(`profile ${plan.profile}: ${stale.length} of ${summary.outcomes.size} instances stale\n`);
@@ -19,7 +19,7 @@ export async function statusCommand(args: CliArgs, out: (text: string) => void):
 
 export async function whyCommand(args: CliArgs, out: (text: string) => void): Promise<number> {
   if (args.positionals.length === 0) throw new PipelineConfigError('why needs a stage name or an instance id', { key: 'why', hint: 'pipeline why mnist' });
-  const plan = planFor(args);
+  const plan = await planFor(args);
   const wanted = resolveTargets(plan, args.positionals);
   const summary: RunSummary = await runPlan({ plan, targets: args.positionals, dryRun: true, verify: args.verify, force: args.force });
   for (const inst of wanted) {

@@ -66,7 +66,7 @@ export async function runPlan(opts: RunOptions): Promise<RunSummary> {
   const hasher = new FileHasher(join(layout.state, 'stat-cache.json'), opts.verify ?? false);
   const graphs = new ImportGraphResolver(plan.root, hasher, join(layout.state, 'import-graph.json'));
   const store = new ArtifactStore(layout, hasher);
-  const lock = readLock(layout.lockFile, layout.state);
+  const lock = await readLock(layout.lockFile, layout.state);
   const records = (lock.profiles[plan.profile] ??= {});
   const selected = selectInstances(plan, opts.targets ?? []);
   const force = new Set(opts.force ?? []);
@@ -84,12 +84,19 @@ export async function runPlan(opts: RunOptions): Promise<RunSummary> {
   let interrupted = false;
   let lockDirty = false;
 
-  const saveState = () => {
-    // Caches are saved even on a dry run (they only speed things up); the lock never is.
-    if (lockDirty && !dryRun) writeLock(layout.lockFile, layout.state, lock);
-    lockDirty = false;
-    hasher.save();
-    graphs.save();
+  // Saves are chained so two finishing jobs never write the lock out of order.
+  let saving: Promise<void> = Promise.resolve();
+  const saveState = (): Promise<void> => {
+    saving = saving.then(async () => {
+      // Caches are saved even on a dry run (they only speed things up); the lock never is.
+      if (lockDirty && !dryRun) {
+        lockDirty = false;
+        await writeLock(layout.lockFile, layout.state, lock);
+      }
+      hasher.save();
+      graphs.save();
+    });
+    return saving;
   };
 
   const onAbort = () => {
@@ -228,7 +235,7 @@ export async function runPlan(opts: RunOptions): Promise<RunSummary> {
         cpusInUse -= cpus;
         running.delete(inst.id);
         pointLogView(layout, inst, logPath);
-        saveState();
+        return saveState();
       });
     running.set(inst.id, done);
   };
@@ -330,7 +337,7 @@ export async function runPlan(opts: RunOptions): Promise<RunSummary> {
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
     if (interrupted) await executor.cancelAll();
-    saveState();
+    await saveState();
   }
   const notStarted = selected.filter((i) => !outcomes.has(i.id)).map((i) => i.id);
   const summary = summarise(outcomes, notStarted, interrupted, (Date.now() - t0) / 1000);

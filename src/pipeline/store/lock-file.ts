@@ -5,7 +5,6 @@
 // signature sits in .pipeline/ and is used while pipeline.lock is untouched.
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
 import { writeFileAtomic } from '../../io/atomic.ts';
 import { StoreError } from '../errors.ts';
 import type { FingerprintDetails } from '../fingerprint/fingerprint.ts';
@@ -47,7 +46,16 @@ function signature(path: string): string | null {
   }
 }
 
-export function readLock(lockPath: string, stateDir: string): LockFile {
+// The YAML library is loaded only when the lock must be parsed or written: a no-op run reads the
+// JSON mirror and never pays for it.
+let yamlModule: typeof import('yaml') | undefined;
+async function yaml(): Promise<typeof import('yaml')> {
+  // Bundled, the CommonJS build of `yaml` may arrive as a namespace holding only `default`.
+  const ns = (await import('yaml')) as typeof import('yaml') & { default?: typeof import('yaml') };
+  return (yamlModule ??= typeof ns.parse === 'function' ? ns : ns.default!);
+}
+
+export async function readLock(lockPath: string, stateDir: string): Promise<LockFile> {
   const sig = signature(lockPath);
   if (sig === null) return emptyLock();
   try {
@@ -58,7 +66,7 @@ export function readLock(lockPath: string, stateDir: string): LockFile {
   }
   let parsed: unknown;
   try {
-    parsed = parse(readFileSync(lockPath, 'utf8'));
+    parsed = (await yaml()).parse(readFileSync(lockPath, 'utf8'));
   } catch (err) {
     throw new StoreError(`cannot parse ${lockPath}: ${(err as Error).message}`, {
       file: lockPath,
@@ -74,7 +82,8 @@ export function readLock(lockPath: string, stateDir: string): LockFile {
   return result;
 }
 
-export function writeLock(lockPath: string, stateDir: string, lock: LockFile): void {
+export async function writeLock(lockPath: string, stateDir: string, lock: LockFile): Promise<void> {
+  const { stringify } = await yaml();
   const sorted: LockFile = {
     schema: LOCK_SCHEMA,
     profiles: Object.fromEntries(

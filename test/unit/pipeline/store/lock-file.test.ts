@@ -20,29 +20,29 @@ const lock: LockFile = {
 };
 
 describe('pipeline.lock', () => {
-  test('round-trips as readable YAML with a schema version, profiles sorted', () => {
-    writeLock(lockPath, state, lock);
+  test('round-trips as readable YAML with a schema version, profiles sorted', async () => {
+    await writeLock(lockPath, state, lock);
     const text = readFileSync(lockPath, 'utf8');
     expect(text).toMatch(/^# Written by the pipeline engine/);
     expect(text.indexOf('quick:')).toBeLessThan(text.indexOf('smoke:'));
     expect(parse(text)).toEqual(lock);
     rmSync(join(state, 'lock-mirror.json'));
-    expect(readLock(lockPath, state)).toEqual(lock);
+    expect(await readLock(lockPath, state)).toEqual(lock);
   });
 
-  test('uses the JSON mirror while the lock is untouched, and the YAML once it is edited', () => {
-    writeLock(lockPath, state, lock);
-    expect(readLock(lockPath, state)).toEqual(lock);
+  test('uses the JSON mirror while the lock is untouched, and the YAML once it is edited', async () => {
+    await writeLock(lockPath, state, lock);
+    expect(await readLock(lockPath, state)).toEqual(lock);
     const edited = readFileSync(lockPath, 'utf8').replace('fingerprint: ee', 'fingerprint: e2');
     writeFileSync(lockPath, edited);
-    expect(readLock(lockPath, state).profiles.quick.a.fingerprint).toBe('e2');
+    expect((await readLock(lockPath, state)).profiles.quick.a.fingerprint).toBe('e2');
   });
 
-  test('a missing lock or another schema reads as empty; garbage is a StoreError', () => {
-    expect(readLock(join(dir, 'none.lock'), state)).toEqual(emptyLock());
+  test('a missing lock or another schema reads as empty; garbage is a StoreError', async () => {
+    expect(await readLock(join(dir, 'none.lock'), state)).toEqual(emptyLock());
     writeFileSync(join(dir, 'old.lock'), 'schema: 0\nprofiles: {}\n');
-    expect(readLock(join(dir, 'old.lock'), state)).toEqual(emptyLock());
+    expect(await readLock(join(dir, 'old.lock'), state)).toEqual(emptyLock());
     writeFileSync(join(dir, 'bad.lock'), 'schema: [1\n');
-    expect(() => readLock(join(dir, 'bad.lock'), state)).toThrow(StoreError);
+    await expect(readLock(join(dir, 'bad.lock'), state)).rejects.toThrow(StoreError);
   });
 });
