@@ -33,6 +33,7 @@ stages:
 const SLOW = `import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 export async function run(ctx: any) {
   writeFileSync(ctx.out('out'), 'partial');
+  writeFileSync(ctx.root + '/slow.pid', String(process.pid));
   appendFileSync(ctx.root + '/runs.log', ctx.id + '\\n');
   while (!existsSync(ctx.root + '/go')) await new Promise((r) => setTimeout(r, 50));
   writeFileSync(ctx.out('out'), 'complete:' + ctx.input('src').fingerprint.length);
@@ -100,6 +101,26 @@ describe('robustness', () => {
     writeFileSync(p.path('go'), '');
     expect((await first).exitCode).toBe(0);
     p.ran();
+  });
+
+  test('SIGINT cancels the running stage, keeps what finished, leaves no temp dir, exits 130', async () => {
+    rmSync(p.path('go'));
+    const before = parse(p.read('pipeline.lock')).profiles.quick;
+    const run = p.spawn(['run', 'slow', '--force', 'src', '--force', 'slow']);
+    await waitFor(() => p.exists('runs.log') && p.read('runs.log').includes('slow'), 'slow to start');
+    const childPid = Number(p.read('slow.pid'));
+    run.kill('SIGINT');
+    const res = await run;
+    expect(res.exitCode).toBe(130);
+    expect(String(res.stderr)).toContain('SIGINT: stopping running stages');
+    expect(String(res.stdout)).toContain('interrupted');
+    expect(() => process.kill(childPid, 0)).toThrow(); // the stage process is gone
+    expect(readdirSync(p.path('artifacts/.tmp'))).toEqual([]);
+    const after = parse(p.read('pipeline.lock')).profiles.quick;
+    expect(after.slow).toEqual(before.slow); // the cancelled instance keeps its previous record
+    expect(after.src.fingerprint).toBe(before.src.fingerprint);
+    expect(p.ran()).toEqual(['src', 'slow']);
+    writeFileSync(p.path('go'), '');
   });
 
   test('a stored file changed in size/mtime is detected by the cheap check and rebuilt', async () => {
