@@ -36,6 +36,11 @@ export interface JobHooks {
 
 export interface Executor {
   readonly name: string;
+  /**
+   * True when jobs are children of this process on this machine: then a child exits if its
+   * parent (this runner) dies. A batch executor (Slurm) sets false: its jobs outlive the submitter.
+   */
+  readonly local: boolean;
   submit(job: Job, hooks: JobHooks): Promise<JobResult>;
   /** Stop one job; its submit() promise then resolves with state 'cancelled'. */
   cancel(instanceId: string): Promise<void>;

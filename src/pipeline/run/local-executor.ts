@@ -18,6 +18,7 @@ interface Running {
 
 export class LocalExecutor implements Executor {
   readonly name = 'local';
+  readonly local = true;
   private readonly running = new Map<string, Running>();
 
   async submit(job: Job, hooks: JobHooks): Promise<JobResult> {

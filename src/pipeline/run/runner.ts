@@ -205,7 +205,7 @@ export async function runPlan(opts: RunOptions): Promise<RunSummary> {
       outs: inst.spec.outs,
       inputs: inputsFor(inst),
       eventsPath: join(jobDir, 'events.jsonl'),
-      parentPid: process.pid,
+      ...(executor.local ? { parentPid: process.pid } : {}),
     };
     const paths = enginePaths();
     reporter.started(inst.id, reason);
