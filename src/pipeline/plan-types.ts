@@ -44,6 +44,12 @@ export interface StageSpec {
    * anything; never read back.
    */
   publish?: string;
+  /**
+   * Out names whose bytes embed facts of the run rather than of the result (e.g. a report that
+   * shows how long each stage took). Still hashed and verified; reproducibility checks report them
+   * as volatile instead of comparing their bytes.
+   */
+  volatile: string[];
   pos: SourcePos;
 }
 

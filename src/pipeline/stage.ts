@@ -18,6 +18,11 @@ export interface StageInput {
   readonly skipped?: string;
   /** The upstream instance's fingerprint (for provenance in reports). */
   readonly fingerprint?: string;
+  /**
+   * Seconds the upstream run that produced these outs took (from pipeline.lock). A fact of the run,
+   * not of the result: not part of any fingerprint, so write it only into `volatile` outs.
+   */
+  readonly durationSeconds?: number;
 }
 
 export interface StageContext {

@@ -48,5 +48,5 @@ export interface PipelineFile {
 
 export const TOP_LEVEL_KEYS = ['version', 'default_profile', 'profiles', 'params', 'stages'] as const;
 export const PROFILE_KEYS = ['description', 'params'] as const;
-export const STAGE_KEYS = ['description', 'run', 'cmd', 'deps', 'params', 'matrix', 'outs', 'code', 'resources', 'publish'] as const;
+export const STAGE_KEYS = ['description', 'run', 'cmd', 'deps', 'params', 'matrix', 'outs', 'code', 'resources', 'publish', 'volatile'] as const;
 export const SUPPORTED_VERSION = 1;

@@ -37,6 +37,7 @@ export function parseStage(base: ReadContext, env: StageParseEnv, entry: MapEntr
     params: [],
     matrix: [],
     outs: {},
+    volatile: [],
     resources: { cpus: 1 },
     pos: posOf(ctx.src, entry.keyNode),
   };
@@ -50,6 +51,7 @@ export function parseStage(base: ReadContext, env: StageParseEnv, entry: MapEntr
   readOuts(ctx, entry, fields.get('outs'), decl);
   if (fields.has('code')) decl.code = readFiles(ctx, env, fields.get('code')!);
   if (fields.has('resources')) decl.resources = readResources(ctx, fields.get('resources')!);
+  if (fields.has('volatile')) decl.volatile = readVolatile(ctx, fields.get('volatile')!, decl);
   const publish = fields.get('publish');
   if (publish) {
     const dir = readString(ctx, publish.value, 'publish', publish.keyNode);
@@ -63,6 +65,17 @@ export function parseStage(base: ReadContext, env: StageParseEnv, entry: MapEntr
     }
   }
   return decl;
+}
+
+function readVolatile(ctx: ReadContext, field: MapEntry, decl: StageDecl): string[] {
+  const items = readStringList(ctx, field.value, 'volatile', field.keyNode) ?? [];
+  const outNames = Object.keys(decl.outs);
+  for (const item of items) {
+    if (!outNames.includes(item.value)) {
+      report(ctx, item.node, `'${item.value}' is not one of this stage's outs`, { key: 'volatile', hint: didYouMean(item.value, outNames) });
+    }
+  }
+  return items.map((i) => i.value);
 }
 
 function readCommand(ctx: ReadContext, env: StageParseEnv, entry: MapEntry, fields: Map<string, MapEntry>, decl: StageDecl): void {

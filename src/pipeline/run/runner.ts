@@ -253,6 +253,7 @@ export async function runPlan(opts: RunOptions): Promise<RunSummary> {
         outs: rec.status === 'ok' ? Object.fromEntries(Object.entries(rec.outs).map(([n, o]) => [n, join(dir, o.path)])) : {},
         ...(rec.status === 'skipped' ? { skipped: rec.reason ?? 'skipped' } : {}),
         fingerprint: rec.fingerprint,
+        durationSeconds: rec.duration_s,
       });
     }
     return by;
