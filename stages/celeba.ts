@@ -15,7 +15,6 @@ interface CelebaParams {
 }
 
 export async function run(ctx: StageContext): Promise<void> {
-  const started = performance.now();
   const p = ctx.param('celeba') as unknown as CelebaParams;
   if (!p.dir) {
     ctx.skip(
@@ -42,7 +41,6 @@ export async function run(ctx: StageContext): Promise<void> {
       backend: { name: 'none', package: 'none', versions: {} },
       node: process.version,
       seed: ctx.seed,
-      wall_seconds: (performance.now() - started) / 1000,
     },
     ...prepared.description,
   });

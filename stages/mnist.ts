@@ -18,7 +18,6 @@ interface MnistParams {
 }
 
 export async function run(ctx: StageContext): Promise<void> {
-  const started = performance.now();
   const p = ctx.param('mnist') as unknown as MnistParams;
   const data = await loadMnist({
     source: p.source,
@@ -49,7 +48,6 @@ export async function run(ctx: StageContext): Promise<void> {
       backend: { name: 'none', package: 'none', versions: {} },
       node: process.version,
       seed: ctx.seed,
-      wall_seconds: (performance.now() - started) / 1000,
     },
     ...prepared.description,
   });

@@ -59,7 +59,7 @@ export function stageRecords(inputsOf: InputsOf, stages: string[]): { records: S
         id: input.id,
         stage: input.stage,
         fingerprint: input.fingerprint,
-        wall_seconds: typeof p?.wall_seconds === 'number' ? p.wall_seconds : undefined,
+        wall_seconds: input.durationSeconds,
         backend: p?.backend?.name,
         skipped: input.skipped,
       });

@@ -7,6 +7,7 @@ export interface StageRecord {
   id: string;
   stage: string;
   fingerprint?: string;
+  /** Seconds the run that produced it took; shown in the volatile report pages, not in results.json. */
   wall_seconds?: number;
   skipped?: string;
 }
@@ -87,7 +88,7 @@ export function buildResults(s: ScienceData, profile: string, stages: StageRecor
   const skipped: Record<string, string> = {};
   const r: Results = { schema: 1, profile, data: {}, deep_vae: {}, stages: {}, skipped };
 
-  for (const st of stages) r.stages[st.id] = { stage: st.stage, fingerprint: st.fingerprint, wall_seconds: st.wall_seconds, skipped: st.skipped };
+  for (const st of stages) r.stages[st.id] = { stage: st.stage, fingerprint: st.fingerprint, skipped: st.skipped };
 
   if (s.mnistMeta.ok) {
     const m = s.mnistMeta.value;
