@@ -21,6 +21,24 @@ export interface Resources {
   [key: string]: ParamValue;
 }
 
+/** The `executor:` section of pipeline.yaml: which executor runs jobs, and Slurm's defaults. */
+export interface ExecutorConfig {
+  /** Used when `--executor` is not given (default `local`). */
+  name: 'local' | 'slurm';
+  slurm: SlurmSettings;
+}
+
+export interface SlurmSettings {
+  /** Defaults for every stage (mem, gpus, time, partition, sbatch_args); a stage's own resources win. */
+  resources: Record<string, ParamValue>;
+  /** Jobs in flight when -j is not given. */
+  jobs?: number;
+  /** Seconds between polls of squeue and of the jobs' status and events files. */
+  pollInterval?: number;
+}
+
+export const DEFAULT_EXECUTOR_CONFIG: ExecutorConfig = { name: 'local', slurm: { resources: {} } };
+
 export interface StageSpec {
   name: string;
   /** Free text from `description:`, shown by `dag` and `status`. */
@@ -74,4 +92,6 @@ export interface Plan {
   /** Every instance, in a topological order (deps before dependents, then declaration order). */
   instances: StageInstance[];
   byId: Map<string, StageInstance>;
+  /** From pipeline.yaml's `executor:` (absent in plans built by hand: local). */
+  executor?: ExecutorConfig;
 }

@@ -90,7 +90,7 @@ export function buildPlan(file: PipelineFile, opts: { profile?: string; override
   errors.throwIfAny();
   const order = new Map(instances.map((inst, i) => [inst.id, i]));
   for (const instance of instances) instance.deps.sort((a, b) => order.get(a)! - order.get(b)!);
-  return { root: file.root, file: file.file, profile, seed: seed as number, instances, byId: new Map(instances.map((i) => [i.id, i])) };
+  return { root: file.root, file: file.file, profile, seed: seed as number, instances, byId: new Map(instances.map((i) => [i.id, i])), executor: file.executor };
 }
 
 function stripDecl(dep: DepDecl): DepSpec {

@@ -1,5 +1,5 @@
 // The validated, profile-independent content of pipeline.yaml (before matrix params are resolved).
-import type { DepSpec, SourcePos, StageSpec } from '../plan-types.ts';
+import type { DepSpec, ExecutorConfig, SourcePos, StageSpec } from '../plan-types.ts';
 import type { ParamValue } from '../stage.ts';
 import type { ParamTree } from './param-tree.ts';
 
@@ -44,9 +44,14 @@ export interface PipelineFile {
   params: ParamTree;
   /** In declaration order. */
   stages: StageDecl[];
+  executor: ExecutorConfig;
 }
 
-export const TOP_LEVEL_KEYS = ['version', 'default_profile', 'profiles', 'params', 'stages'] as const;
+export const TOP_LEVEL_KEYS = ['version', 'default_profile', 'profiles', 'params', 'stages', 'executor'] as const;
+export const EXECUTOR_KEYS = ['name', 'slurm'] as const;
+export const EXECUTOR_NAMES = ['local', 'slurm'] as const;
+/** Besides resource defaults (SLURM_RESOURCE_KEYS but cpus), how the Slurm executor behaves. */
+export const SLURM_SETTING_KEYS = ['jobs', 'poll_interval'] as const;
 export const PROFILE_KEYS = ['description', 'params'] as const;
 export const STAGE_KEYS = ['description', 'run', 'cmd', 'deps', 'params', 'matrix', 'outs', 'code', 'resources', 'publish', 'volatile'] as const;
 export const SUPPORTED_VERSION = 1;

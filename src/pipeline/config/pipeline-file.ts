@@ -6,6 +6,7 @@ import { isMap, isScalar } from 'yaml';
 import { PipelineConfigError } from '../errors.ts';
 import { ConfigErrorCollector, PipelineConfigErrorList } from './config-errors.ts';
 import { didYouMean } from './did-you-mean.ts';
+import { readExecutor } from './executor-parser.ts';
 import { resolveMatrixAxes } from './matrix-resolve.ts';
 import { checkKeys, describeNode, readMap, readParamValue, readString, report, type MapEntry, type ReadContext } from './node-readers.ts';
 import { isParamTree, mergeParams, paramNames, type ParamTree } from './param-tree.ts';
@@ -57,6 +58,7 @@ export function parsePipelineText(text: string, paths: { root: string; file: str
   const profiles = readProfiles(ctx, top.get('profiles'), params);
   const defaultProfile = readDefaultProfile(ctx, top.get('default_profile'), profiles);
   const stages = readStages(ctx, top.get('stages'), root, paths.root, params);
+  const executor = readExecutor(ctx, top.get('executor'));
 
   checkStageLinks(ctx, stages);
   checkPublishDirs(ctx, stages);
@@ -66,7 +68,7 @@ export function parsePipelineText(text: string, paths: { root: string; file: str
     report(ctx, findParamNode(top.get('params')?.value, 'seed'), `expected an integer seed, found ${JSON.stringify(seed)}`, { key: 'params.seed' });
   }
   errors.throwIfAny();
-  return { ...paths, version: SUPPORTED_VERSION, defaultProfile, profiles, params, stages };
+  return { ...paths, version: SUPPORTED_VERSION, defaultProfile, profiles, params, stages, executor };
 }
 
 function checkVersion(ctx: ReadContext, entry: MapEntry | undefined, root: unknown): void {

@@ -10,6 +10,7 @@ import { matrixValueProblem, renderMatrixValue } from './matrix.ts';
 import { checkKeys, describeNode, readMap, readParamValue, readString, readStringList, report, type MapEntry, type ReadContext } from './node-readers.ts';
 import { hasParam, paramNames, type ParamTree } from './param-tree.ts';
 import { STAGE_KEYS, type DepDecl, type MatrixAxisDecl, type StageDecl } from './pipeline-file-types.ts';
+import { misspeltSlurmKey, SLURM_RESOURCE_KEYS, slurmResourceProblem } from './slurm-resources.ts';
 import { posOf } from './yaml-source.ts';
 
 export const STAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -249,12 +250,14 @@ function readResources(ctx: ReadContext, field: MapEntry): Resources {
     const key = `resources.${entry.key}`;
     const value = readParamValue(ctx, entry.value, key);
     if (value === undefined) continue;
-    if (entry.key === 'cpus') {
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) report(ctx, entry.value ?? entry.keyNode, `expected a positive integer, found ${describeNode(entry.value)}`, { key });
-      else resources.cpus = value;
-    } else {
-      resources[entry.key] = value;
-    }
+    const known = (SLURM_RESOURCE_KEYS as readonly string[]).includes(entry.key);
+    const problem = known ? slurmResourceProblem(entry.key, value) : undefined;
+    if (problem) report(ctx, entry.value ?? entry.keyNode, entry.key === 'cpus' ? `expected a positive integer, found ${describeNode(entry.value)}` : problem, { key });
+    else if (!known && misspeltSlurmKey(entry.key) !== undefined) {
+      // Free-form keys are allowed, but a near miss of a known one (`memory`, `partiton`) would be ignored silently.
+      report(ctx, entry.keyNode, `unknown resource '${entry.key}' looks like a misspelt Slurm key; known: ${SLURM_RESOURCE_KEYS.join(', ')}`, { key, hint: `did you mean '${misspeltSlurmKey(entry.key)}'?` });
+    } else if (entry.key === 'cpus') resources.cpus = value as number;
+    else resources[entry.key] = value;
   }
   return resources;
 }
