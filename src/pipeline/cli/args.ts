@@ -1,5 +1,6 @@
 // Command-line parsing (node:util parseArgs): one option table for every command.
 import { parseArgs } from 'node:util';
+import { didYouMean } from '../config/did-you-mean.ts';
 import { PipelineConfigError } from '../errors.ts';
 
 export const COMMANDS = ['run', 'status', 'why', 'dag', 'gc', 'help'] as const;
@@ -20,6 +21,7 @@ export interface CliArgs {
   verbose: boolean;
   file?: string;
   dir?: string;
+  executor?: 'local' | 'slurm';
 }
 
 export const USAGE = `usage: pipeline <command> [options]
@@ -33,7 +35,10 @@ commands:
 
 options:
   -p, --profile P    profile from pipeline.yaml (default: its default_profile)
-  -j, --jobs N       run at most N cores' worth of stages at once (default: all cores)
+  -j, --jobs N       run at most N cores' worth of stages at once (default: all cores);
+                     with --executor slurm: at most N jobs in flight (default: executor.slurm.jobs, 32)
+  -x, --executor E   local (child processes) or slurm (sbatch jobs on a shared filesystem);
+                     default: executor.name in pipeline.yaml, else local
   -f, --force S      rerun stage or instance S even if up to date (repeatable)
   -k, --keep-going   after a failure, let independent branches finish
   -n, --dry-run      show what would run, run nothing
@@ -63,6 +68,7 @@ export function parseCli(argv: string[]): CliArgs {
         verbose: { type: 'boolean', short: 'v' },
         file: { type: 'string' },
         dir: { type: 'string', short: 'C' },
+        executor: { type: 'string', short: 'x' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -80,6 +86,9 @@ export function parseCli(argv: string[]): CliArgs {
     jobs = Number(values.jobs);
     if (!Number.isInteger(jobs) || jobs < 1) throw new PipelineConfigError(`-j expects a positive integer, found '${values.jobs}'`, { key: 'jobs' });
   }
+  if (values.executor !== undefined && values.executor !== 'local' && values.executor !== 'slurm') {
+    throw new PipelineConfigError(`--executor expects local or slurm, found '${values.executor}'`, { key: 'executor', hint: didYouMean(values.executor, ['local', 'slurm']) });
+  }
   return {
     command,
     positionals: values.help ? positionals : rest,
@@ -95,5 +104,6 @@ export function parseCli(argv: string[]): CliArgs {
     verbose: values.verbose ?? false,
     file: values.file,
     dir: values.dir,
+    ...(values.executor !== undefined ? { executor: values.executor as 'local' | 'slurm' } : {}),
   };
 }

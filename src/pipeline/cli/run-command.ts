@@ -1,8 +1,9 @@
-// `pipeline run`: one run per workspace; Ctrl-C / SIGTERM cancel running stages, keep what
-// finished (the lock is written after each instance) and exit 130.
+// `pipeline run`: one run per workspace; Ctrl-C / SIGTERM cancel running stages (scancel under
+// Slurm), keep what finished (the lock is written after each instance) and exit 130.
 import { join } from 'node:path';
 import { acquireWorkspaceLock } from '../workspace-lock.ts';
 import { runPlan } from '../run/runner.ts';
+import { chooseExecutor } from '../run/choose-executor.ts';
 import { PlainReporter } from '../run/plain-reporter.ts';
 import { LiveReporter } from '../run/live-reporter.ts';
 import type { CliArgs } from './args.ts';
@@ -13,6 +14,7 @@ export async function runCommand(args: CliArgs, out: (text: string) => void): Pr
   const tty = Boolean(process.stdout.isTTY) && !process.env.CI;
   const reporterOpts = { root: plan.root, verbose: args.verbose, dryRun: args.dryRun, write: out };
   const reporter = tty ? new LiveReporter(reporterOpts) : new PlainReporter(reporterOpts);
+  const { executor, jobs } = chooseExecutor(plan, args.executor, (m) => reporter.warn(m));
   const workspace = args.dryRun ? null : acquireWorkspaceLock(join(plan.root, '.pipeline'));
   const controller = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
@@ -26,7 +28,8 @@ export async function runCommand(args: CliArgs, out: (text: string) => void): Pr
     const summary = await runPlan({
       plan,
       targets: args.positionals,
-      jobs: args.jobs,
+      jobs: args.jobs ?? jobs,
+      executor,
       force: args.force,
       keepGoing: args.keepGoing,
       dryRun: args.dryRun,

@@ -1,7 +1,7 @@
 // The seam between scheduling and running: the runner decides WHAT runs and publishes results;
 // an Executor only starts one prepared job and reports how it ended. `local` spawns child
-// processes; a Slurm executor (issue 8) would `sbatch` the same argv on a shared filesystem and
-// read the same events file for progress and the final status.
+// processes; `slurm` (slurm-executor.ts) submits the same argv with sbatch on a shared filesystem
+// and reads the same events file for progress.
 import type { JobEvent } from './job-spec.ts';
 
 export interface Job {
@@ -26,6 +26,8 @@ export interface JobResult {
   signal?: string | null;
   /** Executor-specific id (pid, Slurm job id) for messages. */
   handle?: string;
+  /** How it ended in the executor's own words (e.g. `Slurm job 12 TIMEOUT (TimeLimit)`), for the failure message. */
+  detail?: string;
   /** The child's final `end` event, if it wrote one. */
   end?: Extract<JobEvent, { t: 'end' }>;
 }

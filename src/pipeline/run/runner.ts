@@ -177,9 +177,12 @@ export async function runPlan(opts: RunOptions): Promise<RunSummary> {
 
   const bundler = new StageBundler(plan.root, join(layout.state, 'bundles'));
 
+  // Local jobs weigh their cores against -j; batch jobs (Slurm) run elsewhere: -j counts jobs in flight.
+  const slotsOf = (inst: StageInstance) => (executor.local ? Math.min(jobs, Math.max(1, Number(inst.spec.resources?.cpus ?? 1))) : 1);
+
   const launch = (item: Ready) => {
     const { inst, fingerprint, reason } = item;
-    const cpus = Math.min(jobs, Math.max(1, Number(inst.spec.resources?.cpus ?? 1)));
+    const cpus = slotsOf(inst);
     cpusInUse += cpus;
     const started = Date.now();
     const name = instanceFileName(inst);
@@ -223,7 +226,7 @@ export async function runPlan(opts: RunOptions): Promise<RunSummary> {
           logPath,
           eventsPath: job.eventsPath,
           tmpOutDir,
-          resources: { ...inst.spec.resources, cpus },
+          resources: { ...inst.spec.resources, cpus: executor.local ? cpus : Math.max(1, Number(inst.spec.resources?.cpus ?? 1)) },
         },
         { onEvent: (ev) => ev.t === 'progress' && reporter.progress(inst.id, ev.fraction, ev.note) },
       ))
@@ -268,7 +271,7 @@ export async function runPlan(opts: RunOptions): Promise<RunSummary> {
     }
     try {
       if (res.state !== 'completed') {
-        const how = res.signal ? `killed by ${res.signal}` : res.state === 'lost' ? `lost (${String(error ?? 'no exit status')})` : `exit code ${res.exitCode}`;
+        const how = res.detail ?? (res.signal ? `killed by ${res.signal}` : res.state === 'lost' ? `lost (${String(error ?? 'no exit status')})` : `exit code ${res.exitCode}`);
         throw new StageFailedError(`failed: ${how}${res.end?.error ? ` — ${res.end.error}` : ''}`, { stage: inst.id });
       }
       const duration_s = Math.round(seconds * 100) / 100;
@@ -316,7 +319,7 @@ export async function runPlan(opts: RunOptions): Promise<RunSummary> {
       }
       while (!stopLaunching && readyQueue.length > 0) {
         const next = readyQueue[0];
-        const cpus = Math.min(jobs, Math.max(1, Number(next.inst.spec.resources?.cpus ?? 1)));
+        const cpus = slotsOf(next.inst);
         if (cpusInUse > 0 && cpusInUse + cpus > jobs) break;
         readyQueue.shift();
         launch(next);
