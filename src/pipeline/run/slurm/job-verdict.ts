@@ -53,7 +53,8 @@ export function judgeJob(o: JobObservation): Verdict {
   }
   const { exitCode, signal } = decodeWaitStatus(known.waitStatus);
   const why = known.state === 'NODE_FAIL'
-    ? ' (its node stopped answering; processes there may run on until slurmd returns)'
+    ? ': its node stopped answering (processes there may run on until slurmd returns)'
+    : known.state === 'CANCELLED' ? ' from outside this run (scancel, an administrator, or a preemption)'
     : known.state === 'COMPLETED' || known.state === 'FAILED' ? ' without writing its exit status' : '';
   return done(
     {
@@ -85,5 +86,5 @@ export function decodeWaitStatus(raw: number | undefined): { exitCode: number | 
 
 function signalName(n: number): string {
   const found = Object.entries(constants.signals).find(([, v]) => v === n);
-  return found ? found[0] : `signal ${n}`;
+  return found ? found[0] : String(n);
 }
