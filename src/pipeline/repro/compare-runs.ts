@@ -111,7 +111,7 @@ function compareInstance(inst: InstanceShape, a: RunResult, b: RunResult, earlie
       const how = cmp ? describeDifference(cmp) : 'bytes differ and it is not JSON, CSV or .npy (cannot compare by value)';
       return { kind: 'different', out: name, detail: `${oa.path} differs beyond rtol ${REPRO_TOLERANCE.rtol} (backend ${backend} is not bit-deterministic): ${how}` };
     }
-    return { kind: 'different', out: name, detail: `${oa.path} differs between runs (sha256 ${oa.sha256.slice(0, 12)} vs ${ob.sha256.slice(0, 12)})${locate(filesA[name], filesB[name])}` };
+    return { kind: 'different', out: name, detail: `${oa.path}: sha256 ${oa.sha256.slice(0, 12)}… in run A, ${ob.sha256.slice(0, 12)}… in run B${locate(filesA[name], filesB[name])}` };
   }
   if (close.length || tolerantUpstream) return { kind: 'close', volatile, backend: backend!, outs: close, maxRelDiff };
   return { kind: 'same', volatile };
@@ -122,7 +122,7 @@ export function locate(aPath: string, bPath: string): string {
   if (!numericKind(aPath)) return '';
   try {
     const cmp = compareFilesNumerically(aPath, bPath, { rtol: 0, atol: 0 });
-    return cmp && !cmp.ok ? `; first difference: ${describeDifference(cmp)}` : '';
+    return cmp && !cmp.ok ? `; first difference at ${cmp.where}: ${cmp.a} vs ${cmp.b}` : '';
   } catch {
     return '';
   }

@@ -107,6 +107,7 @@ export async function reproCheck(opts: ReproCheckOptions): Promise<ReproCheckRes
       lock: lockVerdicts.get(i.id),
       secondsA: a.records[i.id]?.duration_s,
       secondsB: b.records[i.id]?.duration_s,
+      outPaths: i.outs,
     }));
     for (const [id, v] of lockVerdicts) if (v.kind === 'gone') rows.push({ id, fingerprint: expected?.[id]?.fingerprint, lock: v });
 
@@ -132,14 +133,14 @@ export async function reproCheck(opts: ReproCheckOptions): Promise<ReproCheckRes
         ws.release();
       }
       notes.push(`pipeline.lock: ${accepted.records} ${profile} records written; ${accepted.entriesCopied} store entries copied into artifacts/.store (the next \`pipeline run --profile ${profile}\` finds them cached) — commit pipeline.lock`);
-    } else if (drift) {
+    } else if (drift && runsAgree) {
       notes.push(`to accept these results on purpose: ${updateHint}${profile !== 'smoke' ? ` --profile ${profile}` : ''} (then commit pipeline.lock)`);
     }
 
     const verdict = reproVerdict({ profile, rows, noExpected: !expected, accepted: !!accepted, extras });
     log('');
     for (const l of renderTable(rows, !!accepted)) log(l);
-    const findings = findingLines(rows, !!accepted);
+    const findings = findingLines(rows, !!accepted, !expected);
     if (findings.length) log('');
     for (const l of findings) log(l);
     for (const e of extras) for (const l of e.lines) log(l);

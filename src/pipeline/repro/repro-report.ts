@@ -13,6 +13,8 @@ export interface ReproRow {
   lock?: LockVerdict;
   secondsA?: number;
   secondsB?: number;
+  /** Out name → file path inside the instance's out dir, to name files in findings. */
+  outPaths?: Record<string, string>;
 }
 
 export interface ExtraCheckOutcome {
@@ -47,31 +49,35 @@ export function renderTable(rows: ReproRow[], accepted: boolean): string[] {
 }
 
 /** One line per finding, most important first: failures, differences, drift, then notes. */
-export function findingLines(rows: ReproRow[], accepted: boolean): string[] {
+export function findingLines(rows: ReproRow[], accepted: boolean, noExpected = false): string[] {
   const out: string[] = [];
+  const named = (r: ReproRow, names: string[]) => names.map((n) => (r.outPaths?.[n] ? `${r.outPaths[n]} (out ${n})` : `out ${n}`)).join(', ');
   for (const r of rows) if (r.runs?.kind === 'failed') out.push(`✗ ${r.id}: did not finish — ${r.runs.detail}`);
   for (const r of rows) {
     const v = r.runs;
     if (v?.kind !== 'different') continue;
     if (v.causedBy?.length) out.push(`✗ ${r.id}: differs between runs because upstream ${v.causedBy.join(', ')} differs`);
-    else out.push(`✗ ${r.id}: differs between runs${v.out ? ` (out '${v.out}')` : ''}: ${v.detail}`);
+    else out.push(`✗ ${r.id}: differs between runs${v.out ? ` (out ${v.out})` : ''} — ${v.detail}`);
   }
   for (const r of rows) {
     const l = r.lock;
     if (!l || l.kind === 'match' || l.kind === 'info' || l.kind === 'close') continue;
     const mark = accepted ? 'accepted' : 'drift';
-    const what = l.kind === 'drift' ? (l.outs.length ? `out${l.outs.length > 1 ? 's' : ''} ${l.outs.join(', ')} differ from pipeline.lock` : 'differs from pipeline.lock') : l.kind === 'new' ? 'is new' : 'is gone';
+    if (l.kind === 'new' && noExpected) continue; // said once below
+    const what = l.kind === 'drift' ? (l.outs.length ? `${named(r, l.outs)} differ${l.outs.length > 1 ? '' : 's'} from pipeline.lock` : 'differs from pipeline.lock') : l.kind === 'new' ? 'is new' : 'is gone';
     out.push(`${mark} ${r.id}: ${what}`);
     for (const w of l.why) out.push(`    why: ${w}`);
   }
+  const fresh = rows.filter((r) => r.lock?.kind === 'new').length;
+  if (noExpected && fresh) out.push(`${accepted ? 'accepted' : 'drift'}: pipeline.lock has no records for this profile (${fresh} instances new)`);
   for (const r of rows) {
     const v = r.runs;
     if (v?.kind === 'close') {
-      out.push(`≈ ${r.id}: ${v.outs.length ? `outs ${v.outs.join(', ')} equal` : 'equal'} within rtol ${REPRO_TOLERANCE.rtol} across runs (max relative difference ${v.maxRelDiff.toExponential(1)}): backend ${v.backend} is not bit-deterministic, so values were compared instead of bytes`);
+      out.push(`≈ ${r.id}: ${v.outs.length ? `${named(r, v.outs)} equal` : 'equal'} within rtol ${REPRO_TOLERANCE.rtol} across runs (max relative difference ${v.maxRelDiff.toExponential(1)}): backend ${v.backend} is not bit-deterministic, so values were compared instead of bytes`);
     }
-    if (r.lock?.kind === 'close') out.push(`≈ ${r.id}: outs ${r.lock.outs.join(', ')} equal pipeline.lock's within rtol ${REPRO_TOLERANCE.rtol} (backend ${r.lock.backend} is not bit-deterministic)`);
+    if (r.lock?.kind === 'close') out.push(`≈ ${r.id}: ${named(r, r.lock.outs)} equal pipeline.lock's within rtol ${REPRO_TOLERANCE.rtol} (backend ${r.lock.backend} is not bit-deterministic)`);
     const vol = v?.kind === 'same' || v?.kind === 'close' ? v.volatile : [];
-    if (vol.length) out.push(`~ ${r.id}: volatile out${vol.length > 1 ? 's' : ''} ${vol.join(', ')} differ between runs (declared volatile: not compared)`);
+    if (vol.length) out.push(`~ ${r.id}: volatile ${named(r, vol)} differ${vol.length > 1 ? '' : 's'} between runs (declared volatile: not compared)`);
     if (r.lock?.kind === 'info') out.push(`i ${r.id}: fingerprint changed, results identical (${r.lock.why.join('; ')})`);
   }
   return out;
