@@ -112,7 +112,7 @@ export function reproVerdict(f: SummaryFacts): { ok: boolean; line: string } {
     const how = close.length ? `reproduced (${close.length} within rtol ${REPRO_TOLERANCE.rtol} on a non-bit-deterministic backend)` : 'identical';
     const lock = f.accepted ? (drifted.length ? `; pipeline.lock updated, ${drifted.length} accepted` : '; pipeline.lock updated') : ' and to pipeline.lock';
     const vol = volatile.length ? ` (${volatile.length} with volatile outs not compared)` : '';
-    return { ok, line: `repro:check OK — ${runRows.length} instances ${how} across two runs${lock} (${f.profile})${vol}${extras ? `; ${extras}` : ''}` };
+    return { ok, line: `repro:check OK — ${runRows.length} instance${runRows.length === 1 ? '' : 's'} ${how} across two runs${lock} (${f.profile})${vol}${extras ? `; ${extras}` : ''}` };
   }
   return { ok, line: `repro:check FAILED (${f.profile}) — ${[...problems, ...(extras ? [extras] : [])].join('; ')}` };
 }
