@@ -57,8 +57,6 @@ export class SlurmExecutor implements Executor {
   private polling = false;
   private stopping = false;
   private lastAnswerAt = Date.now();
-  /** Job ids in the order they were submitted (for messages and tests). */
-  readonly submitted: string[] = [];
 
   constructor(opts: SlurmExecutorOptions = {}) {
     this.defaults = opts.defaults ?? {};
@@ -94,7 +92,8 @@ export class SlurmExecutor implements Executor {
       t.resolve({ state: t.cancelledByUs ? 'cancelled' : 'failed', exitCode: null, detail: `sbatch refused the job: ${message.split('\n')[0]}` });
       return done;
     }
-    this.submitted.push(t.jobId);
+    // A queued job may wait long before it starts: say which job it is right away (the first progress line).
+    hooks.onEvent({ t: 'progress', at: Date.now(), fraction: 0, note: `submitted as Slurm job ${t.jobId}` });
     // Cancelled while sbatch was talking to the controller: the job exists now, stop it.
     if (t.cancelledByUs) void this.scancelQuietly([t.jobId]);
     this.schedulePoll();

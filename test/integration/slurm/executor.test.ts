@@ -180,7 +180,8 @@ suite('Slurm executor (real single-node Slurm)', () => {
     expect(ran.map((l) => l.split(' ')[0]).sort()).toEqual(['gen[x=1]', 'gen[x=2]']);
     for (const line of ran) expect(ids).toContain(line.split(' ')[1]);
     for (const id of ids) expect(await slurmState(id)).toBe('COMPLETED');
-    // Progress events travel through the events file on the shared filesystem.
+    // Each job id is announced when submitted; progress events travel through the events file on the shared filesystem.
+    for (const id of ids) expect(res.stdout).toMatch(new RegExp(`gen\\[x=[12]\\] 0% submitted as Slurm job ${id}\\n|sum 0% submitted as Slurm job ${id}\\n`));
     expect(res.stdout).toContain('gen[x=1] 100% step 2');
     expect(res.stdout).toContain('gen[x=2] 100% step 2');
 
