@@ -57,6 +57,10 @@ stages:
     run: stages/after.ts
     deps: [bad]
     outs: { out: x.txt }
+  misplaced:
+    run: stages/after.ts
+    outs: { out: x.txt }
+    resources: { partition: no-such-partition }
   slow:
     run: stages/slow.ts
     matrix: { n: [1, 2] }
@@ -210,6 +214,15 @@ suite('Slurm executor (real single-node Slurm)', () => {
     expect(p.exists('artifacts/bad')).toBe(false);
     expect(lock().bad).toBeUndefined();
     expect(tmpEntries()).toEqual([]);
+  });
+
+  test('a job sbatch refuses (unknown partition) fails with sbatch\'s message; nothing was submitted', async () => {
+    const before = submitted().length;
+    const res = await cli('run', 'misplaced', '--executor', 'slurm');
+    expect(res.code).toBe(1);
+    expect(res.stdout).toMatch(/misplaced FAILED \(exit code \?\): stage 'misplaced': failed: sbatch refused the job: .*invalid partition/i);
+    expect(res.stdout).toMatch(/\| sbatch .*--partition=no-such-partition/);
+    expect(submitted()).toHaveLength(before);
   });
 
   test('-j 1 keeps one job in flight; a job cancelled from outside (scancel) is reported CANCELLED, half-written outs are not published', async () => {
