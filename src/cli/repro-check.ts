@@ -46,6 +46,14 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`error: -j expects a positive integer, found '${values.jobs}'\n`);
     return 2;
   }
+  const controller = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (controller.signal.aborted) return;
+    process.stderr.write(`\n${sig}: stopping the runs and removing the temp copies…\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const result = await reproCheck({
       root: resolve(values.dir ?? process.cwd()),
@@ -59,10 +67,14 @@ async function main(argv: string[]): Promise<number> {
       nondeterministicBackend,
       extraChecks: [claimsCheck],
       updateHint: 'npm run repro:check -- --update',
+      signal: controller.signal,
     });
-    return result.ok ? 0 : 1;
+    return result.interrupted ? 130 : result.ok ? 0 : 1;
   } catch (err) {
     return reportError(err);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 

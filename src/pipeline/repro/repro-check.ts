@@ -54,10 +54,13 @@ export interface ReproCheckOptions {
   extraChecks?: ReproExtraCheck[];
   /** How a person accepts drift on purpose; printed with drift. */
   updateHint?: string;
+  /** Aborting cancels the running stages; the check then ends as interrupted (temp copies removed). */
+  signal?: AbortSignal;
 }
 
 export interface ReproCheckResult {
   ok: boolean;
+  interrupted?: boolean;
   profile: string;
   rows: ReproRow[];
   extras: ExtraCheckOutcome[];
@@ -77,7 +80,14 @@ export async function reproCheck(opts: ReproCheckOptions): Promise<ReproCheckRes
   const updateHint = opts.updateHint ?? 'npm run repro:check -- --update';
   const runs: DoneRun[] = [];
   try {
-    for (const label of ['A', 'B'] as const) runs.push(await freshRun(label, opts, jobs, log));
+    for (const label of ['A', 'B'] as const) {
+      runs.push(await freshRun(label, opts, jobs, log));
+      if (opts.signal?.aborted || runs.at(-1)!.summary.interrupted) {
+        const line = `repro:check INTERRUPTED during run ${label}`;
+        log(line);
+        return { ok: false, interrupted: true, profile: runs[0].plan.profile, rows: [], extras: [], summary: line };
+      }
+    }
     const [a, b] = runs;
     const profile = a.plan.profile;
     const instances: InstanceShape[] = a.plan.instances.map((i) => ({ id: i.id, outs: i.spec.outs, volatile: i.spec.volatile ?? [] }));
@@ -168,7 +178,7 @@ async function freshRun(label: 'A' | 'B', opts: ReproCheckOptions, jobs: number,
       for (const l of t.replace(/\n$/, '').split('\n')) log(`  ${label} ${l}`);
     };
     const reporter: Reporter = opts.verbose ? new PlainReporter({ root: copy.dir, write }) : quietReporter(copy.dir, write);
-    const summary = await runPlan({ plan, jobs, reporter });
+    const summary = await runPlan({ plan, jobs, reporter, signal: opts.signal });
     log(`run ${label}: ${summaryLine(summary)}`);
     const records: Record<string, LockRecord> = {};
     const missing: Record<string, string> = {};
