@@ -45,16 +45,18 @@ export function matMulSymmetricConst(a: tf.Tensor2D, c: tf.Tensor2D): tf.Tensor2
 }
 
 /**
- * x · w for a CONSTANT left factor x (e.g. the data batch): only w's gradient, xᵀ · dy, is formed
- * (through an explicit transpose computed once per call).
+ * x · w for a left factor x needing no gradient (e.g. the data batch): w's gradient is xᵀ · dy
+ * via an explicit transpose; x gets zeros instead of the N × n product dy · wᵀ.
  */
 export function matMulConstLeft(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
-  const f = tf.customGrad((b, save) => {
-    (save as tf.GradSaveFunc)([]);
+  // x may be an intermediate of the forward pass (e.g. standardised inputs): save it so the
+  // engine keeps it alive until the backward pass.
+  const f = tf.customGrad((a, b, save) => {
+    (save as tf.GradSaveFunc)([a as tf.Tensor2D]);
     return {
-      value: tf.matMul(x, b as tf.Tensor2D),
-      gradFunc: (dy) => tf.matMul(tf.transpose(x), dy as tf.Tensor2D),
+      value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
+      gradFunc: (dy, saved) => [tf.zerosLike(saved[0]), tf.matMul(tf.transpose(saved[0] as tf.Tensor2D), dy as tf.Tensor2D)],
     };
   });
-  return f(w) as tf.Tensor2D;
+  return f(x, w) as tf.Tensor2D;
 }
