@@ -10,7 +10,7 @@ export class NonFiniteTrainingError extends Error {
   ) {
     super(
       `${instance}: non-finite ${what} (${value}) at step ${step} with σ² = ${sigma2.toPrecision(6)}` +
-        (what === 'gradient' ? ' (squared norm of the gradient over all variables)' : ''),
+        (what === 'gradient' ? ' (largest |gradient| over all variables)' : ''),
     );
     this.name = 'NonFiniteTrainingError';
   }

@@ -22,8 +22,8 @@ export interface StepOptions {
 export interface StepResult {
   /** Mean one-sample ELBO of the batch (per example, nats). */
   elbo: number;
-  /** ‖∇‖² over every trained variable. */
-  gradNormSq: number;
+  /** max |∂loss/∂θ| over every trained variable (a max, not a squared norm, so it cannot overflow float32 by itself). */
+  gradMaxAbs: number;
 }
 
 export interface TrainStep {
@@ -45,19 +45,19 @@ export function createTrainStep(model: GaussianVae, opts: StepOptions): TrainSte
         const eps = tf.randomNormal([x.shape[0], latent], 0, 1, 'float32', seed) as tf.Tensor2D;
         return tf.neg(tf.mean(model.elboTerms(x, eps).elbo)) as tf.Scalar;
       }, vars);
-      const gradNorm = tf.tidy(() => tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
+      const gradNorm = tf.tidy(() => tf.max(tf.stack(Object.values(grads).map((g) => tf.max(tf.abs(g))))));
       const loss = (value.dataSync() as Float32Array)[0];
-      const gradNormSq = (gradNorm.dataSync() as Float32Array)[0];
+      const gradMaxAbs = (gradNorm.dataSync() as Float32Array)[0];
       try {
         if (!Number.isFinite(loss)) throw new NonFiniteTrainingError('loss', step, model.sigma2(), opts.instance, loss);
-        if (!Number.isFinite(gradNormSq)) throw new NonFiniteTrainingError('gradient', step, model.sigma2(), opts.instance, gradNormSq);
+        if (!Number.isFinite(gradMaxAbs)) throw new NonFiniteTrainingError('gradient', step, model.sigma2(), opts.instance, gradMaxAbs);
         const sigmaName = model.logSigma2.name;
         weightOpt.applyGradients(Object.entries(grads).filter(([name]) => name !== sigmaName).map(([name, tensor]) => ({ name, tensor })));
         if (sigmaOpt && grads[sigmaName]) sigmaOpt.applyGradients([{ name: sigmaName, tensor: grads[sigmaName] }]);
       } finally {
         tf.dispose([value, gradNorm, ...Object.values(grads)]);
       }
-      return { elbo: -loss, gradNormSq };
+      return { elbo: -loss, gradMaxAbs };
     },
     dispose() {
       weightOpt.dispose();
