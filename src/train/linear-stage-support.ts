@@ -58,7 +58,7 @@ export function provenance(ctx: StageContext, s: SubsetData, started: number, ba
   return {
     stage: ctx.id,
     profile: ctx.profile,
-    data: { ...s.dataProvenance, space: s.space, images: s.rows },
+    data: { ...s.dataProvenance, space: s.space, subset_images_used: s.rows },
     backend: backend ? { name: backend.name, package: backend.package, versions: backend.versions } : { name: 'none (float64 ml-matrix)' },
     node: process.version,
     seed: ctx.seed,
