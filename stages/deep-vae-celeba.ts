@@ -20,7 +20,6 @@ interface ConvVaeParams {
 }
 
 export async function run(ctx: StageContext): Promise<void> {
-  const started = performance.now();
   const celeba = ctx.input('celeba');
   if (celeba.skipped) ctx.skip(`no CelebA data: ${celeba.skipped}`);
   const p = ctx.param('deep_vae_celeba') as unknown as ConvVaeParams;
@@ -60,7 +59,6 @@ export async function run(ctx: StageContext): Promise<void> {
         backend: { name: backend.name, package: backend.package, versions: backend.versions, kernel_fixes: backend.kernelFixes },
         node: process.version,
         seed: ctx.seed,
-        wall_seconds: (performance.now() - started) / 1000,
       },
     });
     ctx.progress(1, `ELBO ${Number(result.metrics.elbo).toFixed(1)}, collapse ${Number(result.metrics.collapse_pct).toFixed(1)}%`);

@@ -21,7 +21,6 @@ export interface DeepVaeParams {
 }
 
 export async function run(ctx: StageContext): Promise<void> {
-  const started = performance.now();
   const p = ctx.param('deep_vae') as unknown as DeepVaeParams;
   const sigma2 = Number(ctx.param('sigma2'));
   const learn = ctx.param<boolean>('learn');
@@ -59,10 +58,10 @@ export async function run(ctx: StageContext): Promise<void> {
         backend: { name: backend.name, package: backend.package, versions: backend.versions, kernel_fixes: backend.kernelFixes },
         node: process.version,
         seed: ctx.seed,
-        wall_seconds: (performance.now() - started) / 1000,
       },
     });
     const m = result.metrics;
+    ctx.log(`trained ${result.train.steps} steps in ${result.train.seconds.toFixed(1)} s (${result.train.examplesPerSecond.toFixed(0)} examples/s)`);
     ctx.progress(1, `ELBO ${Number(m.elbo).toFixed(1)}, tuned ${Number(m.tuned_elbo).toFixed(1)} (σ²* ${Number(m.tuned_sigma2).toPrecision(3)}), collapse ${Number(m.collapse_pct).toFixed(1)}%`);
   } finally {
     model.dispose();

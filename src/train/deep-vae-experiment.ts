@@ -64,8 +64,8 @@ export function runExperiment(model: GaussianVae, data: TrainData, o: Experiment
     rows: evaluation.rows,
     steps: train.steps,
     last_train_elbo: train.curve[train.curve.length - 1]?.elbo ?? Number.NaN,
-    train_seconds: train.seconds,
-    examples_per_second: train.examplesPerSecond,
+    // No timings here: metrics.json must be byte-identical on a rerun (early cutoff, repro:check).
+    // Speed is logged by the stage and measured by `npm run bench`.
   };
   for (const [k, v] of Object.entries(metrics)) {
     if (typeof v === 'number' && !Number.isFinite(v)) throw new NonFiniteMetricError(o.instance, k, v);
