@@ -20,7 +20,7 @@ const PROFILES = {
     ks: [1, 2, 5, 10, 20, 50, 100],
     linear_vae: { steps: 2000, lr: 0.01, final_lr: 0.001, init_scale: 0.01, eval_every: 50 },
     elbo_estimators: { k: 20, steps: 1500, lr: 0.01, final_lr: 0.01, init_scale: 0.01, eval_every: 25 },
-    encoder_depth: { k: 20, depths: [0, 1, 2], hidden: 64, steps: 1500, lr: 0.01, final_lr: 0.001, init_scale: 0.01, eval_every: 25 },
+    encoder_depth: { k: 20, depths: [0, 1, 2], hidden: 64, steps: 1000, lr: 0.01, final_lr: 0.001, init_scale: 0.01, eval_every: 25 },
   },
   paper: {
     ks: [1, 2, 5, 10, 20, 50, 100, 200, 300, 500],

@@ -9,7 +9,10 @@ import { matMul, matMulConstLeft } from './plain-matmul.ts';
 
 export interface GaussianEncoder {
   name: string;
+  /** Every variable (for disposal and counting). */
   vars: tf.Variable[];
+  /** Variables trained at the base rate (log-scale parameters such as a global log D). */
+  baseRateVars: tf.Variable[];
   /** Mean (N × k) and log-variance (N × k, or k when global) for a batch x (N × n). */
   encode(x: tf.Tensor2D): { mean: tf.Tensor2D; logVar: tf.Tensor };
   dispose(): void;
@@ -19,6 +22,7 @@ export function linearEncoder(vae: LinearVae): GaussianEncoder {
   return {
     name: 'linear',
     vars: [vae.v, vae.logD],
+    baseRateVars: [vae.logD],
     encode: (x) => ({ mean: encodeLinear(vae, x), logVar: vae.logD }),
     dispose: () => undefined, // owned by the VAE
   };
@@ -60,6 +64,7 @@ export function mlpEncoder(init: MlpEncoderInit): GaussianEncoder {
   return {
     name: `mlp-${hidden.length}`,
     vars: all.flatMap((l) => [l.w, l.b]),
+    baseRateVars: [],
     encode(x) {
       const input = tf.div(tf.sub(x, center), init.scale) as tf.Tensor2D;
       let h = layers.length ? tf.relu(tf.add(matMulConstLeft(input, layers[0].w), layers[0].b)) as tf.Tensor2D : input;

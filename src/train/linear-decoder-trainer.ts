@@ -12,7 +12,7 @@ export interface DecoderTrainOptions {
   steps: number;
   learningRate: number;
   finalLearningRate?: number;
-  /** Rate multiplier for the encoder's variables. */
+  /** Rate multiplier for the encoder's variables (except its baseRateVars, e.g. log D). */
   encoderRateScale: number;
   evalEvery: number;
   onProgress?: (fraction: number, note: string) => void;
@@ -26,8 +26,8 @@ export function trainLinearDecoder(
   opts: DecoderTrainOptions,
 ): { curve: CurvePoint[]; finalElbo: number } {
   const optimizer = new GroupedAdam([
-    { vars: [decoder.wt, decoder.mu, decoder.logSigma2], rateScale: 1 },
-    { vars: encoder.vars, rateScale: opts.encoderRateScale },
+    { vars: [decoder.wt, decoder.mu, decoder.logSigma2, ...encoder.baseRateVars], rateScale: 1 },
+    { vars: encoder.vars.filter((v) => !encoder.baseRateVars.includes(v)), rateScale: opts.encoderRateScale },
   ]);
   const decay = Math.pow((opts.finalLearningRate ?? opts.learningRate) / opts.learningRate, 1 / Math.max(opts.steps - 1, 1));
   const elbo = (): tf.Scalar => {
