@@ -10,7 +10,6 @@ import {
 } from '../src/train/linear-stage-support.ts';
 
 export async function run(ctx: StageContext): Promise<void> {
-  const started = performance.now();
   const k = field<number>(ctx, 'elbo_estimators', 'k', isPositiveInt, 'a positive integer');
   const steps = field<number>(ctx, 'elbo_estimators', 'steps', isPositiveInt, 'a positive integer');
   const lr = field<number>(ctx, 'elbo_estimators', 'lr', isPositive, 'a positive number');
@@ -47,6 +46,6 @@ export async function run(ctx: StageContext): Promise<void> {
     k, steps, final_elbo: finals,
     learning_rate: { decoder: rates.learningRate, encoder: rates.learningRate * rates.encoderRateScale, final_fraction: finalLr / lr },
     note: 'elbo = analytic ELBO of the current parameters (both methods); objective = the value optimised at that step',
-    provenance: provenance(ctx, subset, started, backend),
+    provenance: provenance(ctx, subset, backend),
   });
 }

@@ -13,7 +13,6 @@ import {
 } from '../src/train/linear-stage-support.ts';
 
 export async function run(ctx: StageContext): Promise<void> {
-  const started = performance.now();
   const k = field<number>(ctx, 'encoder_depth', 'k', isPositiveInt, 'a positive integer');
   const depths = field<number[]>(ctx, 'encoder_depth', 'depths', isIntList, 'a list of hidden-layer counts (0 = linear)');
   const hidden = field<number>(ctx, 'encoder_depth', 'hidden', isPositiveInt, 'a positive integer');
@@ -54,6 +53,6 @@ export async function run(ctx: StageContext): Promise<void> {
   writeJsonAtomic(ctx.out('meta'), {
     k, depths, hidden, steps, finals,
     learning_rate: { decoder: rates.learningRate, linear_encoder: rates.learningRate * rates.encoderRateScale, mlp_encoder: lr, final_fraction: finalLr / lr },
-    provenance: provenance(ctx, subset, started, backend),
+    provenance: provenance(ctx, subset, backend),
   });
 }

@@ -11,7 +11,6 @@ import { maxAbsCosinePerComponent } from '../src/metrics/decoder-alignment.ts';
 import { field, isPositive, isPositiveInt, provenance, readSubset, stageBackend, subsetMoments, toTfMoments } from '../src/train/linear-stage-support.ts';
 
 export async function run(ctx: StageContext): Promise<void> {
-  const started = performance.now();
   const k = ctx.param<number>('k');
   if (!Number.isInteger(k) || k < 1) throw new Error(`stage '${ctx.id}': matrix value k must be a positive integer, found ${k}`);
   const steps = field<number>(ctx, 'linear_vae', 'steps', isPositiveInt, 'a positive integer');
@@ -60,6 +59,6 @@ export async function run(ctx: StageContext): Promise<void> {
     steps,
     learning_rate: { decoder: rates.learningRate, encoder: rates.learningRate * rates.encoderRateScale, final_fraction: finalLr / lr },
     max_abs_cosine_per_component: maxAbsCosinePerComponent(p.w, n, k, components),
-    provenance: provenance(ctx, subset, started, backend),
+    provenance: provenance(ctx, subset, backend),
   });
 }

@@ -10,7 +10,6 @@ import { ppcaTheoryChecks } from '../src/metrics/ppca-theory.ts';
 import { field, isIntList, isPositiveInt, provenance, readSubset, subsetMoments } from '../src/train/linear-stage-support.ts';
 
 export async function run(ctx: StageContext): Promise<void> {
-  const started = performance.now();
   const kRef = field<number>(ctx, 'ppca', 'k_ref', isPositiveInt, 'a positive integer');
   const base = field<number>(ctx, 'ppca', 'fig1_base', isPositiveInt, 'a positive integer');
   const directions = field<number[]>(ctx, 'ppca', 'fig1_directions', (v) => isIntList(v) && (v as number[]).length === 2, 'two 1-based component indices') as [number, number];
@@ -67,7 +66,7 @@ export async function run(ctx: StageContext): Promise<void> {
     fixed_sigma2_curve_peak_k: peak,
     clamped: fit.clamped,
   };
-  writeJsonAtomic(ctx.out('theory'), { ...theory, figure2: summary, provenance: provenance(ctx, subset, started) });
-  writeJsonAtomic(ctx.out('meta'), { ...summary, n, rows: fit.rows, provenance: provenance(ctx, subset, started) });
+  writeJsonAtomic(ctx.out('theory'), { ...theory, figure2: summary, provenance: provenance(ctx, subset) });
+  writeJsonAtomic(ctx.out('meta'), { ...summary, n, rows: fit.rows, provenance: provenance(ctx, subset) });
   ctx.progress(1, `done; fixed-σ² curve peaks at k = ${peak}`);
 }

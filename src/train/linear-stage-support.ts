@@ -54,7 +54,7 @@ export async function stageBackend(ctx: StageContext): Promise<BackendInfo> {
   return info;
 }
 
-export function provenance(ctx: StageContext, s: SubsetData, started: number, backend?: BackendInfo): Record<string, unknown> {
+export function provenance(ctx: StageContext, s: SubsetData, backend?: BackendInfo): Record<string, unknown> {
   return {
     stage: ctx.id,
     profile: ctx.profile,
@@ -62,7 +62,6 @@ export function provenance(ctx: StageContext, s: SubsetData, started: number, ba
     backend: backend ? { name: backend.name, package: backend.package, versions: backend.versions } : { name: 'none (float64 ml-matrix)' },
     node: process.version,
     seed: ctx.seed,
-    wall_seconds: (performance.now() - started) / 1000,
   };
 }
 
