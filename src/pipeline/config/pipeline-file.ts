@@ -1,7 +1,7 @@
 // pipeline.yaml → PipelineFile: the shape and every profile-independent rule, all problems
 // collected and thrown together as one PipelineConfigErrorList.
 import { readFileSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, posix, relative, resolve } from 'node:path';
 import { isMap, isScalar } from 'yaml';
 import { PipelineConfigError } from '../errors.ts';
 import { ConfigErrorCollector, PipelineConfigErrorList } from './config-errors.ts';
@@ -206,21 +206,30 @@ function checkStageLinks(ctx: ReadContext, stages: StageDecl[]): void {
 }
 
 function checkPublishDirs(ctx: ReadContext, stages: StageDecl[]): void {
+  // Publishing mirrors file by file, so stages may share a directory (figures and report both
+  // publish to reports/) as long as no two of them would write the same file there.
   const owner = new Map<string, StageDecl>();
   for (const stage of stages) {
     if (stage.publish === undefined) continue;
-    const first = owner.get(stage.publish);
-    if (first) {
+    const prefix = stage.matrix.length ? `${stage.publish}/<instance>` : stage.publish;
+    for (const out of Object.values(stage.outs)) {
+      const path = posix.join(prefix, out);
+      const first = owner.get(path);
+      if (!first) {
+        owner.set(path, stage);
+        continue;
+      }
       const pos = stage.publishPos ?? stage.pos;
-      ctx.errors.add(`publishes to '${stage.publish}', which stage '${first.name}' already publishes to`, {
+      ctx.errors.add(`publishes '${path}', which stage '${first.name}' also publishes`, {
         file: pos.file,
         line: pos.line,
         col: pos.col,
         stage: stage.name,
         key: 'publish',
-        hint: 'give each stage its own publish directory',
+        hint: 'give the two stages different publish directories or different out paths',
       });
-    } else owner.set(stage.publish, stage);
+      break;
+    }
   }
 }
 

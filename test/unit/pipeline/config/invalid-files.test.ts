@@ -32,7 +32,7 @@ const cases: [string, string[]][] = [
   ['bad-filter-key.yaml', ["invalid/bad-filter-key.yaml:9:17: stage 'plot', key 'deps'", "unknown matrix key 'lean' of stage 'vae'", "did you mean 'learn'?"]],
   ['bad-filters.yaml', ["invalid/bad-filters.yaml:9:36: stage 'plot', key 'deps'", "filter seed=7 matches no instance of 'vae'; its seed values: 0, 1"]],
   ['shared-key-mismatch.yaml', ["invalid/shared-key-mismatch.yaml:9:12: stage 'eval', key 'deps'", "instance 'eval[seed=2]' matches no instance of 'vae' on the shared matrix keys seed"]],
-  ['duplicate-publish.yaml', ["invalid/duplicate-publish.yaml:10:14: stage 'fig2', key 'publish'", "publishes to 'reports', which stage 'fig1' already publishes to"]],
+  ['duplicate-publish.yaml', ["invalid/duplicate-publish.yaml:10:14: stage 'fig2', key 'publish'", "publishes 'reports/fig1.svg', which stage 'fig1' also publishes"]],
 ];
 
 describe('loadPlan rejects a malformed pipeline file', () => {
