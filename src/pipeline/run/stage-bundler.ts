@@ -3,11 +3,30 @@
 // process starts in ~0.1 s of CPU instead of ~0.5 s. The bundle is keyed by the content hashes
 // of the files it was built from (the stage's code facts), so it is rebuilt exactly when the
 // fingerprint's code part changes. Inline source maps keep stack traces pointing at the .ts files.
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
+// Each inlined module keeps its own `import.meta.url` / `dirname` / `filename` (a bundle would
+// otherwise give every module the bundle's location, breaking files read next to their module).
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Plugin } from 'esbuild';
 import { hashCanonical } from '../fingerprint/canonical-json.ts';
 
-const BUNDLE_FORMAT = 1;
+const BUNDLE_FORMAT = 2;
+
+const keepImportMeta: Plugin = {
+  name: 'keep-import-meta',
+  setup(build) {
+    build.onLoad({ filter: /\.[cm]?[jt]s$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const contents = source
+        .replace(/\bimport\.meta\.url\b/g, JSON.stringify(pathToFileURL(args.path).href))
+        .replace(/\bimport\.meta\.dirname\b/g, JSON.stringify(dirname(args.path)))
+        .replace(/\bimport\.meta\.filename\b/g, JSON.stringify(args.path));
+      const ext = extname(args.path);
+      return { contents, loader: ext.endsWith('ts') ? 'ts' : 'js' };
+    });
+  },
+};
 
 export class StageBundler {
   private readonly inFlight = new Map<string, Promise<string>>();
@@ -19,7 +38,8 @@ export class StageBundler {
 
   /** Path of a bundle of `entry` (root-relative) built from exactly `code` (file → sha256). */
   bundleFor(entry: string, code: Record<string, string>): Promise<string> {
-    const key = hashCanonical({ format: BUNDLE_FORMAT, entry, code });
+    // The root is part of the key: bundles embed absolute module paths (see keepImportMeta).
+    const key = hashCanonical({ format: BUNDLE_FORMAT, root: this.root, entry, code });
     const out = join(this.dir, `${key.slice(0, 24)}.mjs`);
     if (existsSync(out)) return Promise.resolve(out);
     let p = this.inFlight.get(out);
@@ -46,6 +66,7 @@ export class StageBundler {
       sourcemap: 'inline',
       sourcesContent: false,
       logLevel: 'silent',
+      plugins: [keepImportMeta],
     });
     renameSync(tmp, out);
     return out;
