@@ -1,78 +1,58 @@
 // Theorem 1 and Corollary 1 on real MNIST (logit space, 1000 seeded images): a linear VAE trained
-// from a small random init reaches the pPCA maximum likelihood; at the global maximum the ELBO
-// singles out R = I (the principal components as columns).
-// Measured, and why the trained-alignment check is on the subspace: the ELBO is nearly flat along
-// rotations of the decoder columns (the deficit of W_MLE·R(π/4) at k = 2 is ~0.02 nats/example,
-// printed below), so Adam from a random init reaches the MLE likelihood in ~1000 steps but turns
-// the columns onto the individual components only over tens of thousands of steps.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import { loadMnistPackageSubset } from '../../helpers/mnist-package-subset.ts';
+// from a small random init on the analytic ELBO reaches the pPCA maximum likelihood, and its
+// decoder columns are the principal components themselves (not an arbitrary rotation of them).
+// Training is block coordinate ascent in float64 (src/train/linear-vae-coordinate-ascent.ts):
+// every block exactly maximises the ELBO over its parameters, and nothing in it sees S's
+// eigenvectors — the alignment comes from the ELBO's diagonal-D term alone.
+//
+// The rule for "well-separated" (issue 4, check 4): component i (i ≤ k) is held to |cos| > 0.99
+// when its eigenvalue differs from BOTH neighbours, λ_{i−1} and λ_{i+1} (λ_{k+1} included: it
+// decides how sharply the k-dimensional subspace is determined), by more than 5% of λ_i. Closer
+// pairs are identifiable in theory but ill-conditioned; their cosines are printed, not asserted.
+import { beforeAll, describe, expect, test } from '@jest/globals';
 import { Matrix } from 'ml-matrix';
+import { loadMnistPackageSubset } from '../../helpers/mnist-package-subset.ts';
 import { dataMoments, decoderMle, fitPpca, logLikelihood, maxLogLikelihood, sigma2Mle, type DataMoments, type PpcaFit } from '../../../src/models/ppca.ts';
 import { analyticElboF64, exactPosteriorEncoder } from '../../../src/metrics/linear-elbo.ts';
-import { createLinearVae, disposeLinearVae, exportLinearVae, tfMoments, type TfMoments } from '../../../src/models/linear-vae.ts';
-import { scaleAwareRates, trainLinearVae } from '../../../src/train/linear-vae-trainer.ts';
-import { initBackend } from '../../../src/tensor/backend.ts';
+import { maxAbsCosinePerComponent } from '../../../src/metrics/decoder-alignment.ts';
+import { momentsF64, trainLinearVaeByCoordinateAscent, type CoordinateAscentResult } from '../../../src/train/linear-vae-coordinate-ascent.ts';
 
+const KS = [2, 5, 10, 20];
+const SEPARATION = 0.05;
 let fit: PpcaFit;
 let m64: DataMoments;
-let moments: TfMoments;
-const trained = new Map<number, { elbo: number; w: Float32Array }>();
+let components: Float64Array;
+const trained = new Map<number, CoordinateAscentResult>();
 
-function train(k: number, steps: number) {
-  const rates = scaleAwareRates(fit.traceCov, fit.dim, 0.01);
-  const vae = createLinearVae({ dim: fit.dim, latent: k, seed: 7, initScale: 0.01, sigma2Init: fit.traceCov / fit.dim, mu: fit.mean });
-  const result = trainLinearVae(vae, { moments }, {
-    steps, learningRate: rates.learningRate, finalLearningRate: rates.learningRate / 10,
-    encoderRateScale: rates.encoderRateScale, objective: 'analytic', evalEvery: steps, seed: 0,
-  });
-  const out = { elbo: result.finalElbo, w: exportLinearVae(vae).w };
-  disposeLinearVae(vae);
-  return out;
-}
-
-beforeAll(async () => {
-  await initBackend('auto');
+beforeAll(() => {
   const s = loadMnistPackageSubset({ size: 1000, seed: 0 });
-  const m = dataMoments(s.data, s.rows, s.cols);
-  m64 = m;
-  fit = fitPpca(m);
-  moments = tfMoments(m.mean, m.cov.to1DArray(), s.cols, s.rows);
-  for (const k of [2, 5, 10]) trained.set(k, train(k, 2000));
+  m64 = dataMoments(s.data, s.rows, s.cols);
+  fit = fitPpca(m64);
+  components = Float64Array.from(fit.components.to1DArray());
+  const data = momentsF64(m64);
+  for (const k of KS) trained.set(k, trainLinearVaeByCoordinateAscent(data, { latent: k, seed: 7, initScale: 0.01, maxSweeps: 300, tol: 1e-12 }));
 });
 
-afterAll(() => {
-  moments?.mean.dispose();
-  moments?.cov.dispose();
-});
+/** Indices i < k whose eigenvalue is more than SEPARATION·λ_i away from λ_{i−1} and λ_{i+1}. */
+function wellSeparated(k: number): number[] {
+  const e = fit.eigenvalues;
+  return Array.from({ length: k }, (_, i) => i).filter((i) => (i === 0 || e[i - 1] - e[i] > SEPARATION * e[i]) && e[i] - e[i + 1] > SEPARATION * e[i]);
+}
 
-describe('Theorem 1: no spurious local maxima — training reaches the pPCA MLE', () => {
-  test.each([2, 5, 10])('k = %i: final ELBO within 0.1%% of the maximum log-likelihood', (k) => {
+describe('Theorem 1: no spurious local maxima — training from a small random init reaches the pPCA MLE', () => {
+  test.each(KS)('k = %i: final ELBO within 0.1%% of the maximum log-likelihood, ELBO never decreasing', (k) => {
+    const r = trained.get(k)!;
     const mle = maxLogLikelihood(fit.eigenvalues, k);
-    const { elbo } = trained.get(k)!;
-    const gap = (mle - elbo) / Math.abs(mle);
-    console.log(`Theorem 1, k=${k}: ELBO ${elbo.toFixed(3)}, pPCA MLE ${mle.toFixed(3)}, relative gap ${gap.toExponential(2)}`);
-    // float32 evaluation of a ~1e3-nat sum can sit a hair above the float64 MLE
-    expect(gap).toBeGreaterThan(-1e-5);
+    const gap = (mle - r.finalElbo) / Math.abs(mle);
+    // The trainer's profiled ELBO must be the ELBO of the parameters it returns (independent formula).
+    const check = analyticElboF64(m64, { w: new Matrix(Array.from({ length: fit.dim }, (_, i) => Array.from(r.params.w.subarray(i * k, (i + 1) * k)))), v: new Matrix(Array.from({ length: k }, (_, j) => Array.from(r.params.v.subarray(j * fit.dim, (j + 1) * fit.dim)))), d: r.params.d, mu: r.params.mu, sigma2: r.params.sigma2 });
+    console.log(`Theorem 1, k=${k}: ELBO ${r.finalElbo.toFixed(6)}, pPCA MLE ${mle.toFixed(6)}, relative gap ${gap.toExponential(2)}, ${r.sweeps} sweeps (SQUAREM kept ${r.extrapolations.accepted}, rejected ${r.extrapolations.rejected}), σ² ${r.params.sigma2.toFixed(5)} vs σ²_MLE ${sigma2Mle(fit.eigenvalues, k).toFixed(5)}`);
+    expect(Math.abs(check.elbo - r.finalElbo)).toBeLessThan(1e-8 * Math.abs(mle));
+    expect(gap).toBeGreaterThan(-1e-10); // a lower bound: never above the MLE beyond rounding
     expect(gap).toBeLessThan(1e-3);
+    for (let i = 1; i < r.curve.length; i++) expect(r.curve[i].elbo).toBeGreaterThanOrEqual(r.curve[i - 1].elbo - 1e-10 * Math.abs(mle));
   });
 });
-
-function columnCosines(w: Float32Array, k: number, component: number): number {
-  let best = 0;
-  for (let j = 0; j < k; j++) {
-    let dot = 0;
-    let norm = 0;
-    for (let i = 0; i < fit.dim; i++) {
-      dot += w[i * k + j] * fit.components.get(i, component);
-      norm += w[i * k + j] ** 2;
-    }
-    best = Math.max(best, Math.abs(dot) / Math.sqrt(norm));
-  }
-  return best;
-}
 
 describe('Corollary 1: the ELBO identifies the principal components', () => {
   test('at the global maximum: rotating W_MLE keeps the likelihood but lowers the ELBO (float64)', () => {
@@ -82,7 +62,7 @@ describe('Corollary 1: the ELBO identifies the principal components', () => {
     const elboAt = (theta: number) => {
       const r = new Matrix([[Math.cos(theta), -Math.sin(theta)], [Math.sin(theta), Math.cos(theta)]]);
       const w = w0.mmul(r);
-      const { v, d } = exactPosteriorEncoder(w, sigma2); // best encoder for this W (diagonal D)
+      const { v, d } = exactPosteriorEncoder(w, sigma2);
       return { elbo: analyticElboF64(m64, { w, v, d, mu: fit.mean, sigma2 }).elbo, loglik: logLikelihood(m64, w, sigma2) };
     };
     const mle = maxLogLikelihood(fit.eigenvalues, k);
@@ -96,28 +76,19 @@ describe('Corollary 1: the ELBO identifies the principal components', () => {
     for (let t = 1; t < gaps.length; t++) expect(gaps[t]).toBeGreaterThan(gaps[t - 1]);
   });
 
-  test.each([2, 5])('k = %i: the trained decoder spans the principal subspace (every column |proj on U_k| > 0.99)', (k) => {
-    const { w } = trained.get(k)!;
-    const inSubspace: number[] = [];
-    for (let j = 0; j < k; j++) {
-      let norm = 0;
-      let proj = 0;
-      for (let i = 0; i < fit.dim; i++) norm += w[i * k + j] ** 2;
-      for (let c = 0; c < k; c++) {
-        let dot = 0;
-        for (let i = 0; i < fit.dim; i++) dot += w[i * k + j] * fit.components.get(i, c);
-        proj += dot * dot;
-      }
-      inSubspace.push(Math.sqrt(proj / norm));
+  test.each(KS)('k = %i: every well-separated component has a trained decoder column with |cos| > 0.99', (k) => {
+    const r = trained.get(k)!;
+    const cos = maxAbsCosinePerComponent(r.params.w, fit.dim, k, components);
+    const held = wellSeparated(k);
+    console.log(`Corollary 1, k=${k}: per-component 1 − max |cos| ${cos.map((c) => (1 - c).toExponential(1)).join(' ')}; held to > 0.99 (separated > 5%): components ${held.map((i) => i + 1).join(', ')}`);
+    expect(held.length).toBeGreaterThan(0);
+    for (const i of held) expect(cos[i]).toBeGreaterThan(0.99);
+    // Column norms are the scaled components of eq. 8: ‖w_i‖² = λ_i − σ², in decreasing order.
+    const sigma2 = r.params.sigma2;
+    for (const i of held) {
+      let norm2 = 0;
+      for (let a = 0; a < fit.dim; a++) norm2 += r.params.w[a * k + i] ** 2;
+      expect(Math.abs(norm2 - (fit.eigenvalues[i] - sigma2))).toBeLessThan(1e-3 * fit.eigenvalues[i]);
     }
-    const perComponent = Array.from({ length: k }, (_, c) => columnCosines(w, k, c));
-    console.log(`Corollary 1, k=${k}: column-in-subspace ${inSubspace.map((x) => x.toFixed(4))}; per-component max |cos| after 2000 steps ${perComponent.map((x) => x.toFixed(3))}`);
-    for (const x of inSubspace) expect(x).toBeGreaterThan(0.99);
   });
-});
-
-test('training leaves no tensors behind', () => {
-  const before = tf.memory().numTensors;
-  train(2, 20);
-  expect(tf.memory().numTensors).toBe(before);
 });
