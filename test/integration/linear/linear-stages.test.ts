@@ -51,7 +51,7 @@ test('linear-vae[k=2]: parameters, metrics, curve', async () => {
   const outs = { W: 'W.npy', V: 'V.npy', logD: 'logD.npy', mu: 'mu.npy', sigma2: 'sigma2.npy', metrics: 'metrics.json', curve: 'curve.csv' };
   const ctx = makeTestContext({
     stage: 'linear-vae', outs, matrix: { k: 2 }, inputs: { mnist: [mnist], ppca: [ppca] },
-    params: { linear_vae: { steps: 60, lr: 0.01, final_lr: 0.001, init_scale: 0.01, eval_every: 20 } },
+    params: { linear_vae: { max_sweeps: 60, tol: 1e-10, init_scale: 0.01 } },
   });
   await runLinearVae(ctx);
   expect(readNpy(ctx.out('W')).shape).toEqual([784, 2]);
@@ -61,8 +61,14 @@ test('linear-vae[k=2]: parameters, metrics, curve', async () => {
   expect(m.k).toBe(2);
   expect(m.elbo).toBeLessThanOrEqual(m.ppca_mle_loglik + 1e-2);
   expect(m.max_abs_cosine_per_component).toHaveLength(2);
+  // Coordinate ascent reaches the pPCA MLE and the principal components themselves at k = 2.
+  expect(m.gap_rel).toBeLessThan(1e-6);
+  expect(Math.min(...m.max_abs_cosine_per_component)).toBeGreaterThan(0.99);
+  expect(readNpy(ctx.out('W')).data).toBeInstanceOf(Float64Array);
   expect(m.provenance.backend.name).toBeTruthy();
   expect(csvHeader(ctx.out('curve'))).toEqual(['step', 'elbo', 'sigma2']);
+  const elbos = readFileSync(ctx.out('curve'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[1]));
+  for (let i = 1; i < elbos.length; i++) expect(elbos[i]).toBeGreaterThanOrEqual(elbos[i - 1] - 1e-9 * Math.abs(elbos[i]));
 });
 
 test('elbo-estimators and encoder-depth: curves for every method and encoder', async () => {
