@@ -68,7 +68,7 @@ export function momentsF64(m: DataMoments): MomentsF64 {
   return { dim: m.dim, mean: Float64Array.from(m.mean), cov, traceCov };
 }
 
-function extrapolate(x0: DecoderState, x1: DecoderState, x2: DecoderState): DecoderState | null {
+function extrapolate(x0: DecoderState, x1: DecoderState, x2: DecoderState, maxStep: number): { state: DecoderState; step: number } | null {
   // θ = (Wᵀ, σ²); r = θ1 − θ0, v = θ2 − 2θ1 + θ0, α = −‖r‖/‖v‖ (≤ −1), θ' = θ0 − 2αr + α²v.
   let rr = 0;
   let vv = 0;
@@ -84,7 +84,8 @@ function extrapolate(x0: DecoderState, x1: DecoderState, x2: DecoderState): Deco
   rr += rs * rs;
   vv += vs * vs;
   if (!(vv > 0)) return null;
-  const alpha = Math.min(-Math.sqrt(rr / vv), -1);
+  // |α| in [1, maxStep]: α = −1 is the plain second sweep; larger steps are earned (see below).
+  const alpha = -Math.min(Math.max(Math.sqrt(rr / vv), 1), maxStep);
   const wt = new Float64Array(len);
   for (let i = 0; i < len; i++) {
     const r = x1.wt[i] - x0.wt[i];
@@ -92,7 +93,7 @@ function extrapolate(x0: DecoderState, x1: DecoderState, x2: DecoderState): Deco
     wt[i] = x0.wt[i] - 2 * alpha * r + alpha * alpha * v;
   }
   const sigma2 = x0.sigma2 - 2 * alpha * rs + alpha * alpha * vs;
-  return sigma2 > 0 && Number.isFinite(sigma2) ? { latent: x0.latent, wt, sigma2 } : null;
+  return sigma2 > 0 && Number.isFinite(sigma2) ? { state: { latent: x0.latent, wt, sigma2 }, step: -alpha } : null;
 }
 
 /** A sweep that reports a failure (e.g. an extrapolated σ² out of range) as null instead of throwing. */
@@ -120,6 +121,7 @@ export function trainLinearVaeByCoordinateAscent(data: MomentsF64, opts: Coordin
   const accepted = { accepted: 0, rejected: 0 };
   let last: SweepResult | null = null;
   let converged = false;
+  let maxStep = 1;
   const sweep = (state: DecoderState): SweepResult => {
     const s = coordinateAscentSweep(data, state);
     sweeps++;
@@ -147,16 +149,21 @@ export function trainLinearVaeByCoordinateAscent(data: MomentsF64, opts: Coordin
     const s1 = sweep(s0.next);
     record(s1);
     // F maps a decoder to the next sweep's decoder: extrapolate along x → F(x) → F(F(x)).
-    const candidate = extrapolate(x, s0.next, s1.next);
-    const s2 = candidate ? trySweep(data, candidate) : null;
+    const candidate = extrapolate(x, s0.next, s1.next, maxStep);
+    const s2 = candidate ? trySweep(data, candidate.state) : null;
     if (candidate) sweeps++;
-    if (s2 && s2.elbo >= s1.elbo) {
+    if (candidate && s2 && s2.elbo >= s1.elbo) {
+      // Varadhan & Roland's step.max: a kept step at the bound lets the next one be 4× longer.
+      if (candidate.step >= maxStep) maxStep *= 4;
       accepted.accepted++;
       record(s2);
       last = s2;
       x = s2.next;
     } else {
-      if (candidate) accepted.rejected++;
+      if (candidate) {
+        accepted.rejected++;
+        maxStep = Math.max(1, maxStep / 4);
+      }
       last = s1;
       x = s1.next;
     }
