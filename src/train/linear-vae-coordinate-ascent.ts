@@ -1,6 +1,7 @@
 // Trains the linear VAE (eq. 9) on the analytic ELBO by block coordinate ascent in float64 from a
 // small random init (blocks and their derivations: src/train/linear-vae-blocks.ts), optionally
-// accelerated by SQUAREM extrapolation (Varadhan & Roland 2008, scheme S3) with a monotone guard:
+// accelerated by SQUAREM extrapolation (Varadhan & Roland 2008, scheme S3, with their adaptive
+// bound on the step length) and a monotone guard:
 // an extrapolated point is kept only if its ELBO is at least that of the plain sweeps it replaces,
 // so the recorded ELBO never decreases.
 //
