@@ -100,11 +100,11 @@ export function joinPaper(ours: Row[], paper: Row[]): Row[] {
     const p = byKey.get(key(r));
     return {
       ...r,
-      paper_final_sigma2: p?.final_sigma2 ?? null,
+      paper_final_sigma2: p?.final_sigma2_mean ?? null,
       paper_elbo_mean: p?.elbo_mean ?? null,
       paper_tuned_elbo_mean: p?.tuned_elbo_mean ?? null,
-      paper_tuned_sigma2: p?.tuned_sigma2 ?? null,
-      paper_collapse_pct: p?.collapse_pct ?? null,
+      paper_tuned_sigma2: p?.tuned_sigma2_mean ?? null,
+      paper_collapse_pct: p?.collapse_pct_mean ?? null,
       paper_kl_mean: p?.kl_mean ?? null,
     };
   });
