@@ -1,4 +1,4 @@
-// `pipeline run`: one run per workspace; Ctrl-C / SIGTERM cancel running stages (scancel under
+// `pipeline run`: one run per workspace; Ctrl-C / SIGTERM / SIGHUP cancel running stages (scancel under
 // Slurm), keep what finished (the lock is written after each instance) and exit 130.
 import { join } from 'node:path';
 import { acquireWorkspaceLock } from '../workspace-lock.ts';
@@ -24,6 +24,7 @@ export async function runCommand(args: CliArgs, out: (text: string) => void): Pr
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal); // the terminal closed
   try {
     const summary = await runPlan({
       plan,
@@ -42,6 +43,7 @@ export async function runCommand(args: CliArgs, out: (text: string) => void): Pr
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
     workspace?.release();
   }
 }
