@@ -1,6 +1,7 @@
 // results.json: every headline number of the run in one machine-readable file, and the
 // numbers claims.yaml points into. Pure: loaded artifacts in, plain JSON out. Where a part
 // could not be measured, `skipped[path]` says why (claims on that path show as skipped).
+import type { CollapseCurveRow } from '../plots/figure-collapse.ts';
 import type { ScienceData, Table1Row } from './science.ts';
 
 export interface StageRecord {
@@ -84,6 +85,28 @@ export function deepVaeSummary(rows: Table1Row[]) {
   return { fixed: part(false), learned: part(true) };
 }
 
+/**
+ * Figures 5–6 as numbers: per init σ² (largest first), the mean collapse % over the whole ε grid
+ * (the area under the curve on a log-ε axis, up to a constant). Unlike Table 1's single ε = 0.01,
+ * this sees the ordering of the curves wherever along ε it happens.
+ */
+export function addCollapseCurveSummary(r: Results, rows: CollapseCurveRow[]): void {
+  for (const ds of ['mnist', 'celeba']) {
+    for (const learn of [false, true]) {
+      const mine = rows.filter((x) => String((x as { dataset?: string }).dataset ?? 'mnist').toLowerCase().startsWith(ds) && String(x.learn_sigma2) === String(learn));
+      const inits = [...new Set(mine.map((x) => Number(x.sigma2_init)))].sort((a, b) => b - a);
+      if (inits.length < 2) continue;
+      const means = inits.map((s2) => {
+        const pts = mine.filter((x) => Number(x.sigma2_init) === s2).map((x) => Number(x.collapsed_pct_mean));
+        return pts.reduce((a, b) => a + b, 0) / pts.length;
+      });
+      const part = ((r.deep_vae[ds] ??= {}) as Record<string, Record<string, unknown>>)[learn ? 'learned' : 'fixed'] ??= {};
+      part.collapse_curve_mean = means;
+      part.collapse_curve_mean_largest_minus_smallest_init = means[0] - means[means.length - 1];
+    }
+  }
+}
+
 export function buildResults(s: ScienceData, profile: string, stages: StageRecord[]): Results {
   const skipped: Record<string, string> = {};
   const r: Results = { schema: 1, profile, data: {}, deep_vae: {}, stages: {}, skipped };
@@ -161,6 +184,7 @@ export function buildResults(s: ScienceData, profile: string, stages: StageRecor
     skipped['deep_vae.mnist'] = s.table1.why;
     skipped['deep_vae.celeba'] = celebaWhy(stages) ?? s.table1.why;
   }
+  if (s.collapseCurves.ok) addCollapseCurveSummary(r, s.collapseCurves.value);
   if (s.deepVae.ok) {
     // Per run (not per mean): the smallest gain from tuning σ² over all fixed-σ² runs.
     const gains = s.deepVae.value.map((m) => m.value).filter((m) => !m.learn_sigma2 && finite(m.tuned_elbo) && finite(m.elbo)).map((m) => (m.tuned_elbo as number) - m.elbo);

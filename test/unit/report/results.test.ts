@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { deepVaeSummary, fixedSigma2Turn, tailMean } from '../../../src/report/results.ts';
+import { addCollapseCurveSummary, deepVaeSummary, fixedSigma2Turn, tailMean } from '../../../src/report/results.ts';
 import type { Table1Row } from '../../../src/report/science.ts';
 import { PAPER_TABLE1 } from '../../fixtures/report/paper-table1.ts';
 
@@ -26,5 +26,21 @@ describe('results', () => {
     expect(s.fixed?.tuned_best_minus_largest_init).toBeCloseTo(79.9, 6);
     expect(s.learned?.final_sigma2_ratio).toBeCloseTo(1.32 / 1.183, 9);
     expect(s.learned?.collapse_largest_minus_smallest_init).toBeCloseTo(46.75, 9);
+  });
+});
+
+describe('addCollapseCurveSummary', () => {
+  test('mean collapse over the ε grid per init σ², largest first, and its spread', () => {
+    const rows = [
+      // σ² = 10 collapses from ε = 0.1 on, σ² = 0.1 only at ε = 10
+      ...[0.01, 0.1, 1, 10].map((epsilon) => ({ sigma2_init: 10, learn_sigma2: false, epsilon, collapsed_pct_mean: epsilon >= 0.1 ? 80 : 0 })),
+      ...[0.01, 0.1, 1, 10].map((epsilon) => ({ sigma2_init: 0.1, learn_sigma2: false, epsilon, collapsed_pct_mean: epsilon >= 10 ? 40 : 0 })),
+    ];
+    const r = { schema: 1, profile: 'quick', data: {}, deep_vae: {}, stages: {}, skipped: {} } as unknown as Parameters<typeof addCollapseCurveSummary>[0];
+    addCollapseCurveSummary(r, rows as never);
+    const fixed = (r.deep_vae as Record<string, Record<string, Record<string, unknown>>>).mnist.fixed;
+    expect(fixed.collapse_curve_mean).toEqual([60, 10]);
+    expect(fixed.collapse_curve_mean_largest_minus_smallest_init).toBe(50);
+    expect((r.deep_vae as Record<string, Record<string, unknown>>).mnist.learned).toBeUndefined();
   });
 });
