@@ -3,10 +3,11 @@
 // cannot afford that, so the resolved Plan is cached as JSON, keyed by the file, profile and
 // overrides, and valid while pipeline.yaml and the engine itself keep their stat signatures.
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../../io/atomic.ts';
+import { statSignature } from '../fingerprint/stat-signature.ts';
 import type { Plan } from '../plan-types.ts';
 import type { CliArgs } from './args.ts';
 
@@ -16,14 +17,6 @@ export function projectRoot(args: CliArgs): string {
   return resolve(args.dir ?? process.cwd());
 }
 
-function signature(path: string): string | null {
-  try {
-    const st = statSync(path);
-    return `${st.size}:${st.mtimeMs}:${st.ino}`;
-  } catch {
-    return null;
-  }
-}
 
 export async function planFor(args: CliArgs): Promise<Plan> {
   const root = projectRoot(args);
@@ -31,8 +24,8 @@ export async function planFor(args: CliArgs): Promise<Plan> {
   const key = createHash('sha256').update(JSON.stringify([PLAN_CACHE_FORMAT, file, args.profile ?? null, args.set])).digest('hex').slice(0, 24);
   const cachePath = join(root, '.pipeline', 'plan-cache', `${key}.json`);
   // The engine's own code decides what a plan looks like: a rebuilt engine invalidates the cache.
-  const engineSig = signature(fileURLToPath(import.meta.url));
-  const fileSig = signature(file);
+  const engineSig = statSignature(fileURLToPath(import.meta.url));
+  const fileSig = statSignature(file);
   try {
     const cached = JSON.parse(readFileSync(cachePath, 'utf8')) as { fileSig: string; engineSig: string; plan: Omit<Plan, 'byId'> };
     if (cached.fileSig === fileSig && cached.engineSig === engineSig && fileSig !== null) {
@@ -43,7 +36,7 @@ export async function planFor(args: CliArgs): Promise<Plan> {
   }
   const { loadPlan, parseSetArgs } = await import('../plan.ts');
   const plan = loadPlan({ root, file: args.file, profile: args.profile, overrides: parseSetArgs(args.set) });
-  if (fileSig !== null && signature(file) === fileSig) {
+  if (fileSig !== null && statSignature(file) === fileSig) {
     const { byId: _byId, ...rest } = plan;
     try {
       writeFileAtomic(cachePath, JSON.stringify({ fileSig, engineSig, plan: rest }));

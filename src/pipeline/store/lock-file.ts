@@ -3,9 +3,10 @@
 // the instance took. One file keeps every profile, so running `smoke` never invalidates `quick`.
 // Parsing YAML costs more than a no-op run can afford, so a JSON mirror keyed by the lock's stat
 // signature sits in .pipeline/ and is used while pipeline.lock is untouched.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../io/atomic.ts';
+import { statSignature } from '../fingerprint/stat-signature.ts';
 import { StoreError } from '../errors.ts';
 import type { FingerprintDetails } from '../fingerprint/fingerprint.ts';
 import type { OutManifest } from './out-manifest.ts';
@@ -37,14 +38,6 @@ function mirrorPath(stateDir: string): string {
   return join(stateDir, 'lock-mirror.json');
 }
 
-function signature(path: string): string | null {
-  try {
-    const st = statSync(path);
-    return `${st.size}:${st.mtimeMs}:${st.ino}`;
-  } catch {
-    return null;
-  }
-}
 
 // The YAML library is loaded only when the lock must be parsed or written: a no-op run reads the
 // JSON mirror and never pays for it.
@@ -56,7 +49,7 @@ async function yaml(): Promise<typeof import('yaml')> {
 }
 
 export async function readLock(lockPath: string, stateDir: string): Promise<LockFile> {
-  const sig = signature(lockPath);
+  const sig = statSignature(lockPath);
   if (sig === null) return emptyLock();
   try {
     const mirror = JSON.parse(readFileSync(mirrorPath(stateDir), 'utf8')) as { sig: string; lock: LockFile };
@@ -97,7 +90,7 @@ export async function writeLock(lockPath: string, stateDir: string, lock: LockFi
     '# Commit it to review what changed; do not edit by hand.\n' +
     stringify(sorted, { lineWidth: 0, aliasDuplicateObjects: false });
   writeFileAtomic(lockPath, text);
-  const sig = signature(lockPath);
+  const sig = statSignature(lockPath);
   if (sig) writeMirror(stateDir, sig, sorted);
 }
 

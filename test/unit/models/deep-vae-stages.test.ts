@@ -8,6 +8,7 @@ import { writeNpy } from '../../../src/io/npy.ts';
 import { createRng } from '../../../src/tensor/rng.ts';
 import { DEEP_VAE_OUTS } from '../../../src/train/deep-vae-outputs.ts';
 import { run as runDeepVae } from '../../../stages/deep-vae.ts';
+import { run as runDeepVaeCeleba } from '../../../stages/deep-vae-celeba.ts';
 import { run as runTable1 } from '../../../stages/table1.ts';
 import { makeTestContext } from '../../helpers/stage-context.ts';
 import type { StageInput } from '../../../src/pipeline/stage.ts';
@@ -57,5 +58,29 @@ describe('stages deep-vae → table1', () => {
     expect(readFileSync(t1.out('table1_md'), 'utf8')).toContain('Skipped: deep-vae-celeba[x] (no CelebA)');
     const curves = aq.fromCSV(readFileSync(t1.out('collapse_curves'), 'utf8'));
     expect(curves.numRows()).toBe(2 * 41);
+  });
+});
+
+describe('stage deep-vae-celeba', () => {
+  it('trains the conv VAE on synthetic 64×64×3 images and records its architecture', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fake-celeba-'));
+    const rng = createRng(9);
+    const rows = 8;
+    writeNpy(join(dir, 'train.npy'), { data: Float32Array.from({ length: rows * 64 * 64 * 3 }, () => rng.normal()), shape: [rows, 64, 64, 3] });
+    writeNpy(join(dir, 'logdet.npy'), { data: new Float64Array(rows).fill(-10), shape: [rows] });
+    writeFileSync(join(dir, 'meta.json'), JSON.stringify({ space: 'logit', provenance: { data: { source: 'test' } } }));
+    const celeba: StageInput = { id: 'celeba', stage: 'celeba', matrix: {}, outs: { train: join(dir, 'train.npy'), logdet: join(dir, 'logdet.npy'), meta: join(dir, 'meta.json') } };
+    const ctx = makeTestContext({
+      stage: 'deep-vae-celeba',
+      params: { backend: 'wasm', deep_vae_celeba: { base_channels: 2, latent: 4, batch_size: 4, epochs: 1, lr: 1e-3, lr_log_sigma2: 0.01, train_size: 0 } },
+      matrix: { sigma2: 1, learn: true, seed: 0 },
+      outs: { ...DEEP_VAE_OUTS },
+      inputs: { celeba: [celeba] },
+    });
+    await runDeepVaeCeleba(ctx);
+    const m = JSON.parse(readFileSync(ctx.out('metrics'), 'utf8'));
+    expect(m).toMatchObject({ dataset: 'celeba', image_size: 64, base_channels: 2, rows, steps: 2, sigma2_init: 1 });
+    expect(m.elbo_pixel).toBeCloseTo(m.elbo - 10, 6);
+    for (const v of Object.values(m)) if (typeof v === 'number') expect(Number.isFinite(v)).toBe(true);
   });
 });
