@@ -111,7 +111,9 @@ export function buildResults(s: ScienceData, profile: string, stages: StageRecor
   const skipped: Record<string, string> = {};
   const r: Results = { schema: 1, profile, data: {}, deep_vae: {}, stages: {}, skipped };
 
-  for (const st of stages) r.stages[st.id] = { stage: st.stage, fingerprint: st.fingerprint, skipped: st.skipped };
+  // Which instances ran or were skipped; their fingerprints and durations are run provenance and
+  // live in the (volatile) HTML/Markdown, so that results.json changes only when a result does.
+  for (const st of stages) r.stages[st.id] = { stage: st.stage, skipped: st.skipped };
 
   if (s.mnistMeta.ok) {
     const m = s.mnistMeta.value;
