@@ -1,21 +1,12 @@
 // A .npy file written row block by row block, for arrays too big to hold (CelebA: 202,599 ×
 // 64×64×3 float32 ≈ 10 GB). The header (with the final shape) goes first, the data is appended,
 // and the file appears under its name only after close() found exactly the promised count.
-// Lives in src/data because it is only used here; src/io/npy.ts holds the in-memory codec.
+// Lives in src/data because it is only used here; src/io/npy.ts holds the codec and the header.
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { tempSibling } from '../io/atomic.ts';
+import { npyHeader } from '../io/npy.ts';
 import { DataError } from './errors.ts';
-
-export function npyHeader(descr: '<f4' | '<f8', shape: number[]): Buffer {
-  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
-  header += ' '.repeat((64 - ((10 + header.length + 1) % 64)) % 64) + '\n';
-  const head = Buffer.alloc(10);
-  Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]).copy(head, 0);
-  head.writeUInt16LE(header.length, 8);
-  return Buffer.concat([head, Buffer.from(header, 'latin1')]);
-}
 
 export class NpyStreamWriter {
   private readonly fd: number;

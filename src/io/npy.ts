@@ -25,12 +25,8 @@ export class NpyFormatError extends Error {
   }
 }
 
-export function encodeNpy(array: NpyArray): Buffer {
-  const { data, shape } = array;
-  const count = shape.reduce((a, b) => a * b, 1);
-  if (count !== data.length) throw new Error(`shape [${shape}] holds ${count} values, data has ${data.length}`);
-  const descr = DESCR[data.constructor.name];
-  if (!descr) throw new Error(`unsupported array type ${data.constructor.name}`);
+/** The .npy v1.0 preamble (magic, version, header padded to a multiple of 64 bytes) for C-order data. */
+export function npyHeader(descr: string, shape: number[]): Buffer {
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
   // Header length (magic 6 + version 2 + len 2 + header + \n) must be a multiple of 64.
@@ -41,8 +37,17 @@ export function encodeNpy(array: NpyArray): Buffer {
   head[6] = 1;
   head[7] = 0;
   head.writeUInt16LE(header.length, 8);
+  return Buffer.concat([head, Buffer.from(header, 'latin1')]);
+}
+
+export function encodeNpy(array: NpyArray): Buffer {
+  const { data, shape } = array;
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (count !== data.length) throw new Error(`shape [${shape}] holds ${count} values, data has ${data.length}`);
+  const descr = DESCR[data.constructor.name];
+  if (!descr) throw new Error(`unsupported array type ${data.constructor.name}`);
   const body = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.concat([head, Buffer.from(header, 'latin1'), body]);
+  return Buffer.concat([npyHeader(descr, shape), body]);
 }
 
 export function writeNpy(path: string, array: NpyArray): void {
