@@ -42,7 +42,9 @@ export interface GaussianVae {
   encode(x: tf.Tensor2D): { mu: tf.Tensor2D; logVar: tf.Tensor2D };
   /** D(z): [B, n] flattened means. */
   decode(z: tf.Tensor2D): tf.Tensor2D;
+  /** ELBO pieces with the reparameterised sample z = μ + σ_q ⊙ eps (eps ~ N(0, I) supplied by the caller). */
   elboTerms(x: tf.Tensor2D, eps: tf.Tensor2D): ElboTerms;
+  /** Current σ² (reads one scalar). */
   sigma2(): number;
   dispose(): void;
 }
@@ -51,16 +53,6 @@ export interface DeepVae extends GaussianVae {
   readonly config: DeepVaeConfig;
   readonly encoder: DenseLayer[];
   readonly decoder: DenseLayer[];
-  readonly logSigma2: tf.Variable;
-  /** Network weights (encoder then decoder), the variables the weight optimiser updates. */
-  readonly weights: tf.Variable[];
-  encode(x: tf.Tensor2D): { mu: tf.Tensor2D; logVar: tf.Tensor2D };
-  decode(z: tf.Tensor2D): tf.Tensor2D;
-  /** ELBO pieces with the reparameterised sample z = μ + σ_q ⊙ eps (eps ~ N(0, I) supplied by the caller). */
-  elboTerms(x: tf.Tensor2D, eps: tf.Tensor2D): ElboTerms;
-  /** Current σ² (reads one scalar). */
-  sigma2(): number;
-  dispose(): void;
 }
 
 /**
