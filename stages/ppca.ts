@@ -4,7 +4,7 @@ import * as aq from 'arquero';
 import { writeJsonAtomic, writeFileAtomic } from '../src/io/atomic.ts';
 import { writeNpy } from '../src/io/npy.ts';
 import type { StageContext } from '../src/pipeline/stage.ts';
-import { alignedLogLikelihood, fitPpca, maxLogLikelihood, mleColumnVariances, sigma2MleAll } from '../src/models/ppca.ts';
+import { fitPpca, likelihoodOverK } from '../src/models/ppca.ts';
 import { chooseLandscapePanels, landscapeGrid, symmetricGrid } from '../src/models/ppca-landscape.ts';
 import { ppcaTheoryChecks } from '../src/metrics/ppca-theory.ts';
 import { field, isIntList, isPositiveInt, provenance, readSubset, subsetMoments } from '../src/train/linear-stage-support.ts';
@@ -28,16 +28,7 @@ export async function run(ctx: StageContext): Promise<void> {
   writeNpy(ctx.out('mean'), { data: fit.mean, shape: [n] });
 
   ctx.progress(0.5, 'likelihood over k');
-  const s2 = sigma2MleAll(fit.eigenvalues);
-  const rows = [];
-  for (let k = 1; k < n; k++) {
-    rows.push({
-      k,
-      sigma2_mle: s2[k],
-      loglik_mle: maxLogLikelihood(fit.eigenvalues, k),
-      loglik_fixed_sigma2: alignedLogLikelihood(fit.eigenvalues, mleColumnVariances(fit.eigenvalues, k, s2[k]), s2[kRef]),
-    });
-  }
+  const rows = likelihoodOverK(fit.eigenvalues, kRef);
   writeFileAtomic(ctx.out('table'), aq.from(rows).toCSV());
 
   ctx.progress(0.6, 'Figure 1 landscape');
@@ -62,7 +53,7 @@ export async function run(ctx: StageContext): Promise<void> {
   const peak = rows[blue.indexOf(Math.max(...blue))].k;
   const summary = {
     k_ref: kRef,
-    sigma2_ref: s2[kRef],
+    sigma2_ref: rows[kRef - 1].sigma2_mle,
     fixed_sigma2_curve_peak_k: peak,
     clamped: fit.clamped,
   };

@@ -205,3 +205,27 @@ function choleskyLogDetAndSolve(a: Matrix, b: Matrix): { logdet: number; solved:
   for (let i = 0; i < a.rows; i++) logdet += 2 * Math.log(l.get(i, i));
   return { logdet, solved: chol.solve(b) };
 }
+
+export interface LikelihoodOverK {
+  k: number;
+  sigma2_mle: number;
+  /** Green curve of Figure 2: the pPCA maximum log-likelihood with k components. */
+  loglik_mle: number;
+  /** Blue curve: W_MLE(k) with σ² held at σ²_MLE(kRef). */
+  loglik_fixed_sigma2: number;
+}
+
+/** Figure 2's closed-form curves for every k = 1 … n−1 (per-example log-likelihoods, nats). */
+export function likelihoodOverK(eigenvalues: ArrayLike<number>, kRef: number): LikelihoodOverK[] {
+  const s2 = sigma2MleAll(eigenvalues);
+  const rows: LikelihoodOverK[] = [];
+  for (let k = 1; k < eigenvalues.length; k++) {
+    rows.push({
+      k,
+      sigma2_mle: s2[k],
+      loglik_mle: maxLogLikelihood(eigenvalues, k),
+      loglik_fixed_sigma2: alignedLogLikelihood(eigenvalues, mleColumnVariances(eigenvalues, k, s2[k]), s2[kRef]),
+    });
+  }
+  return rows;
+}

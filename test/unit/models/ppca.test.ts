@@ -2,7 +2,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { Matrix, determinant, inverse } from 'ml-matrix';
 import {
-  alignedLogLikelihood, dataMoments, decoderMle, fitPpca, logLikelihood, maxLogLikelihood, mleColumnVariances, sigma2Mle, sigma2MleAll,
+  alignedLogLikelihood, dataMoments, decoderMle, fitPpca, likelihoodOverK, logLikelihood, maxLogLikelihood, mleColumnVariances, sigma2Mle, sigma2MleAll,
 } from '../../../src/models/ppca.ts';
 import { chooseLandscapePanels, columnPerturbationDelta, landscapeGrid, symmetricGrid } from '../../../src/models/ppca-landscape.ts';
 import { createRng } from '../../../src/tensor/rng.ts';
@@ -112,5 +112,19 @@ describe('Figure 1 landscape', () => {
     expect(onA.deltaLoglik).toBeCloseTo(columnPerturbationDelta(fit.eigenvalues[1], sigma2, 1), 10);
     expect(onA.deltaLoglik).toBeGreaterThan(0); // λ2 > σ² in this panel
     expect(grid.find((p) => p.a === 0 && p.b === 1)!.deltaLoglik).toBeLessThan(0); // λ3 < σ²
+  });
+});
+
+describe('Figure 2 curves (likelihoodOverK)', () => {
+  test('one row per k < n; the fixed-σ² curve meets the MLE at k_ref and never exceeds it', () => {
+    const eig = [9, 6, 4, 2.5, 1.5, 1, 0.6, 0.3];
+    const rows = likelihoodOverK(eig, 3);
+    expect(rows.map((r) => r.k)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    for (const r of rows) {
+      expect(r.loglik_mle).toBeCloseTo(maxLogLikelihood(eig, r.k), 12);
+      expect(r.sigma2_mle).toBeCloseTo(sigma2Mle(eig, r.k), 12);
+      expect(r.loglik_fixed_sigma2).toBeLessThanOrEqual(r.loglik_mle + 1e-12);
+    }
+    expect(rows[2].loglik_fixed_sigma2).toBeCloseTo(rows[2].loglik_mle, 10);
   });
 });
