@@ -1,7 +1,7 @@
 // Figure 3: training a linear VAE with the analytic ELBO gradient vs the one-sample
 // reparameterised estimate, same learning rate, full batch: the analytic one converges faster.
 import type { TopLevelSpec } from 'vega-lite';
-import { BASE_CONFIG, PANEL, spaceLabel } from './theme.ts';
+import { trainingCurvesSpec } from './training-curves.ts';
 
 export interface EstimatorCurveRow {
   step: number;
@@ -12,27 +12,11 @@ export interface EstimatorCurveRow {
 export function figure3Spec(rows: EstimatorCurveRow[], opts: { space?: string } = {}): TopLevelSpec {
   const label = (m: string) => (m === 'analytic' ? 'analytic ELBO' : m === 'stochastic' ? 'stochastic ELBO (1 sample)' : m);
   const values = rows.filter((r) => Number.isFinite(r.elbo)).map((r) => ({ step: r.step, elbo: r.elbo, method: label(r.method) }));
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: 'Figure 3: stochastic vs analytic ELBO training',
-      subtitle: 'linear VAE, full batch on the MNIST subset, same learning rate for both',
-    },
-    config: BASE_CONFIG,
-    width: PANEL.width,
-    height: PANEL.height,
-    data: { values },
-    mark: { type: 'line', strokeWidth: 2 },
-    encoding: {
-      x: { field: 'step', type: 'quantitative', title: 'training step' },
-      y: { field: 'elbo', type: 'quantitative', title: `ELBO per image (nats, ${spaceLabel(opts.space)})`, scale: { zero: false } },
-      color: {
-        field: 'method',
-        type: 'nominal',
-        title: 'gradient of',
-        scale: { domain: ['analytic ELBO', 'stochastic ELBO (1 sample)'], range: ['#1f77b4', '#ff7f0e'] },
-        legend: { orient: 'bottom-right', labelLimit: 420, symbolType: 'stroke', symbolStrokeWidth: 3 },
-      },
-    },
-  } as TopLevelSpec;
+  return trainingCurvesSpec({
+    title: 'Figure 3: stochastic vs analytic ELBO training',
+    subtitle: 'linear VAE, full batch on the MNIST subset, same learning rate for both',
+    values,
+    series: { field: 'method', title: 'gradient of', scale: { domain: ['analytic ELBO', 'stochastic ELBO (1 sample)'], range: ['#1f77b4', '#ff7f0e'] } },
+    space: opts.space,
+  });
 }

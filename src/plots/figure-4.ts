@@ -1,7 +1,7 @@
 // Figure 4: linear decoder with encoders of growing depth. The paper does not expect the linear
 // encoder to be outperformed; the legend carries each encoder's final ELBO as the paper's caption does.
 import type { TopLevelSpec } from 'vega-lite';
-import { BASE_CONFIG, PANEL, spaceLabel } from './theme.ts';
+import { trainingCurvesSpec } from './training-curves.ts';
 
 export interface EncoderCurveRow {
   step: number;
@@ -31,27 +31,11 @@ export function figure4Spec(curves: EncoderCurveRow[], finals: EncoderFinalRow[]
   const order = encoderOrder([...curves.map((r) => r.encoder), ...finals.map((f) => f.encoder)]);
   const labels = new Map(order.map((e) => [e, encoderLabel(e, finalBy.get(e))]));
   const values = curves.filter((r) => Number.isFinite(r.elbo)).map((r) => ({ step: r.step, elbo: r.elbo, encoder: labels.get(r.encoder)! }));
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: 'Figure 4: linear decoders with encoders of increasing depth',
-      subtitle: 'training ELBO; legend gives the final average ELBO of each model',
-    },
-    config: BASE_CONFIG,
-    width: PANEL.width,
-    height: PANEL.height,
-    data: { values },
-    mark: { type: 'line', strokeWidth: 2 },
-    encoding: {
-      x: { field: 'step', type: 'quantitative', title: 'training step' },
-      y: { field: 'elbo', type: 'quantitative', title: `ELBO per image (nats, ${spaceLabel(opts.space)})`, scale: { zero: false } },
-      color: {
-        field: 'encoder',
-        type: 'nominal',
-        title: 'encoder',
-        scale: { domain: order.map((e) => labels.get(e)!), scheme: 'tableau10' },
-        legend: { orient: 'bottom-right', labelLimit: 420, symbolType: 'stroke', symbolStrokeWidth: 3 },
-      },
-    },
-  } as TopLevelSpec;
+  return trainingCurvesSpec({
+    title: 'Figure 4: linear decoders with encoders of increasing depth',
+    subtitle: 'training ELBO; legend gives the final average ELBO of each model',
+    values,
+    series: { field: 'encoder', title: 'encoder', scale: { domain: order.map((e) => labels.get(e)!), scheme: 'tableau10' } },
+    space: opts.space,
+  });
 }
