@@ -7,6 +7,17 @@ export interface WasmBackendLike {
   makeOutput(shape: number[], dtype: DataType): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
   disposeData(dataId: object, force?: boolean): boolean;
+  /** Byte offset of a tensor's data on the heap. */
+  getMemoryOffset(dataId: object): number;
+  /** The emscripten module: its instance's exports hold the heap's WebAssembly.Memory. */
+  wasm: { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory };
+}
+
+/** The WebAssembly.Memory the backend's heap lives in (for modules that import it: src/tensor/heap-simd.ts). */
+export function heapMemory(backend: WasmBackendLike): WebAssembly.Memory {
+  const memory = backend.wasm.asm?.memory ?? backend.wasm.wasmMemory;
+  if (!(memory instanceof WebAssembly.Memory)) throw new Error('tfjs-backend-wasm: its WebAssembly.Memory was not found (module.asm.memory / module.wasmMemory)');
+  return memory;
 }
 
 /** A float32 view of a tensor's heap memory. Take it AFTER any allocation: malloc may grow (detach) the heap. */

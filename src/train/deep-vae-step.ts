@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GaussianVae } from '../models/deep-vae.ts';
 import { NonFiniteTrainingError } from './deep-vae-errors.ts';
+import { createFusedAdam, type PendingAdamStep } from './fused-adam.ts';
 
 /** β₂ of the log σ² optimiser (see the note at the top). */
 export const SIGMA_BETA2 = 0.9;
@@ -34,8 +35,9 @@ export interface TrainStep {
 
 export function createTrainStep(model: GaussianVae, opts: StepOptions): TrainStep {
   const learn = model.config.learnSigma2;
-  const weightOpt = tf.train.adam(opts.lr);
-  const sigmaOpt = learn ? tf.train.adam(opts.lrLogSigma2, 0.9, SIGMA_BETA2) : null;
+  // tf.train.adam's arithmetic, bit for bit, in one pass per variable (src/train/fused-adam.ts)
+  const weightOpt = createFusedAdam(opts.lr);
+  const sigmaOpt = learn ? createFusedAdam(opts.lrLogSigma2, 0.9, SIGMA_BETA2) : null;
   const vars = learn ? [...model.weights, model.logSigma2] : model.weights;
   const latent = model.config.latent;
 
@@ -45,19 +47,25 @@ export function createTrainStep(model: GaussianVae, opts: StepOptions): TrainSte
         const eps = tf.randomNormal([x.shape[0], latent], 0, 1, 'float32', seed) as tf.Tensor2D;
         return tf.neg(tf.mean(model.elboTerms(x, eps).elbo)) as tf.Scalar;
       }, vars);
-      const gradNorm = tf.tidy(() => tf.max(tf.stack(Object.values(grads).map((g) => tf.max(tf.abs(g))))));
-      const loss = (value.dataSync() as Float32Array)[0];
-      const gradMaxAbs = (gradNorm.dataSync() as Float32Array)[0];
+      const pending: PendingAdamStep[] = [];
       try {
+        const loss = (value.dataSync() as Float32Array)[0];
         if (!Number.isFinite(loss)) throw new NonFiniteTrainingError('loss', step, model.sigma2(), opts.instance, loss);
+        // Both steps are computed before either is applied: the pass that computes them also gives
+        // max |g| (exact, cannot overflow), and a non-finite gradient must leave every variable as it was.
+        pending.push(weightOpt.prepare(model.weights.map((variable) => ({ variable, gradient: grads[variable.name] }))));
+        if (sigmaOpt && grads[model.logSigma2.name]) {
+          pending.push(sigmaOpt.prepare([{ variable: model.logSigma2, gradient: grads[model.logSigma2.name] }]));
+        }
+        let gradMaxAbs = 0;
+        for (const p of pending) gradMaxAbs = Number.isNaN(p.gradMaxAbs) || Number.isNaN(gradMaxAbs) ? Number.NaN : Math.max(gradMaxAbs, p.gradMaxAbs);
         if (!Number.isFinite(gradMaxAbs)) throw new NonFiniteTrainingError('gradient', step, model.sigma2(), opts.instance, gradMaxAbs);
-        const sigmaName = model.logSigma2.name;
-        weightOpt.applyGradients(Object.entries(grads).filter(([name]) => name !== sigmaName).map(([name, tensor]) => ({ name, tensor })));
-        if (sigmaOpt && grads[sigmaName]) sigmaOpt.applyGradients([{ name: sigmaName, tensor: grads[sigmaName] }]);
+        for (const p of pending) p.apply();
+        return { elbo: -loss, gradMaxAbs };
       } finally {
-        tf.dispose([value, gradNorm, ...Object.values(grads)]);
+        for (const p of pending) p.discard();
+        tf.dispose([value, ...Object.values(grads)]);
       }
-      return { elbo: -loss, gradMaxAbs };
     },
     dispose() {
       weightOpt.dispose();
