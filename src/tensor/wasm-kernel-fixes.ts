@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilterConfig } from './wasm-conv2d-backprop-filter.ts';
 import { withExplicitTranspose } from './wasm-matmul-fix.ts';
+import { withLeadingAxesSum } from './wasm-sum-fix.ts';
 
 const BACKEND = 'wasm';
 const TRANSPOSE_FIXED = ['BatchMatMul', '_FusedMatMul'];
@@ -17,8 +18,9 @@ function swap(name: string, config: KernelConfig | null): void {
 }
 
 /**
- * Register the wasm kernel fixes: BatchMatMul/_FusedMatMul with explicit transposes, and a
- * Conv2DBackpropFilter. Idempotent. Returns the kernel names now provided by us.
+ * Register the wasm kernel fixes: BatchMatMul/_FusedMatMul with explicit transposes, Sum over
+ * leading axes without a transpose, and a Conv2DBackpropFilter. Idempotent. Returns the kernel
+ * names now provided by us.
  */
 export function installWasmKernelFixes(): string[] {
   if (replaced) return [...replaced.keys()];
@@ -30,6 +32,11 @@ export function installWasmKernelFixes(): string[] {
     if (!stock) continue;
     map.set(name, stock);
     swap(name, withExplicitTranspose(stock));
+  }
+  const stockSum = tf.getKernel('Sum', BACKEND);
+  if (stockSum) {
+    map.set('Sum', stockSum);
+    swap('Sum', withLeadingAxesSum(stockSum));
   }
   const stockFilter = tf.getKernel('Conv2DBackpropFilter', BACKEND) ?? null;
   map.set('Conv2DBackpropFilter', stockFilter);

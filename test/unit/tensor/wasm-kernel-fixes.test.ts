@@ -6,6 +6,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import { initBackend } from '../../../src/tensor/backend.ts';
 import { createRng } from '../../../src/tensor/rng.ts';
 import { conv2dBackpropFilterConfig } from '../../../src/tensor/wasm-conv2d-backprop-filter.ts';
+import { installWasmKernelFixes, uninstallWasmKernelFixes } from '../../../src/tensor/wasm-kernel-fixes.ts';
+import { leadingAxesCount } from '../../../src/tensor/wasm-sum-fix.ts';
 
 function randomArray(n: number, seed: number): Float32Array {
   const rng = createRng(seed);
@@ -44,7 +46,7 @@ afterAll(async () => {
 
 describe('wasm kernel fixes', () => {
   it('are installed by initBackend on wasm', () => {
-    expect(fixes).toEqual(expect.arrayContaining(['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter']));
+    expect(fixes).toEqual(expect.arrayContaining(['BatchMatMul', '_FusedMatMul', 'Sum', 'Conv2DBackpropFilter']));
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
   });
 
@@ -139,5 +141,39 @@ describe('wasm kernel fixes', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(tf.engine().backend.numDataIds()).toBe(dataIds);
     tf.dispose([a, b]);
+  });
+
+  it.each([
+    [[256, 24], 0, false],
+    [[1, 37, 13], [0, 1], false],
+    [[5, 6, 7], [1, 0], true], // leading, but summed in another order: the stock path
+    [[5, 6, 7], -3, true],
+    [[5, 6, 7], 1, false], // not leading: the stock path
+    [[5, 6, 7], [0, 1, 2], false], // everything: the stock path
+  ] as const)('Sum of %j over %j (keepDims %s) equals the stock wasm kernel bit for bit', async (shape, axis, keepDims) => {
+    await tf.setBackend('wasm');
+    const size = (shape as readonly number[]).reduce((p, d) => p * d, 1);
+    const rng = createRng(size);
+    const x = tf.tensor(Float32Array.from({ length: size }, (_, i) => rng.normal() * 10 ** ((i % 9) - 4)), [...shape]);
+    const sum = () => tf.sum(x, axis as number | number[], keepDims);
+    const ours = sum();
+    uninstallWasmKernelFixes();
+    let stock: tf.Tensor;
+    try {
+      stock = sum();
+    } finally {
+      installWasmKernelFixes();
+    }
+    expect(ours.shape).toEqual(stock.shape);
+    expect(Array.from(ours.dataSync())).toEqual(Array.from(stock.dataSync()));
+    tf.dispose([x, ours, stock]);
+  });
+
+  it('recognises sums over leading axes, given in order, only', () => {
+    expect(leadingAxesCount([0, 1], [2, 3, 4])).toBe(2);
+    expect(leadingAxesCount([1, 0], [2, 3, 4])).toBe(0);
+    expect(leadingAxesCount(0, [2, 3])).toBe(1);
+    expect(leadingAxesCount([0, 2], [2, 3, 4])).toBe(0);
+    expect(leadingAxesCount(1, [2, 3])).toBe(0);
   });
 });
