@@ -5,6 +5,7 @@
 // elementwise kernels here; these run at memory speed.
 //   adam:   one fused Adam step (the arithmetic of src/tensor/adam-update.ts, bit for bit)
 //   colSum: out[j] = Σ_i x[i, j], rows summed in order (the stock Sum kernel's order after its transpose)
+//   transpose: dst[j, i] = src[i, j] (4×4 blocks through registers; the matMul fix transposes an operand per gradient)
 import { assembleModule, F32, I32, ins as x, V128, type Code } from './wasm-asm.ts';
 import type { AdamCoefficients } from './adam-update.ts';
 
@@ -85,6 +86,42 @@ const colSumBody: Code[] = [
   ]),
 ];
 
+// transpose4(src, dst, rows, cols, dstRows): dst[j·dstRows + i] = src[i·cols + j] for the 4×4 blocks
+// of rows − rows mod 4 by cols − cols mod 4, column blocks outermost. The caller passes bands of 16
+// rows, so each destination cache line is filled completely before the next is touched (with 512
+// rows a column-outer sweep over all rows thrashes L1: the destination stride is 2 KiB), and copies
+// the thin right and bottom strips itself.
+const T = { src: 0, dst: 1, rows: 2, cols: 3, dstRows: 4, i: 5, j: 6, rowsV: 7, colsV: 8, sp: 9, dp: 10, rowBytes: 11, colBytes: 12, r: 13 /* 13..16 */, t: 17 /* 17..20 */ };
+const times = (local: number, k: number): Code => [...x.get(local), ...(k === 1 ? [] : [...x.i32(k), ...x.i32Mul])];
+const transposeBody: Code[] = [
+  x.get(T.rows), x.i32(-4), x.i32And, x.set(T.rowsV),
+  x.get(T.cols), x.i32(-4), x.i32And, x.set(T.colsV),
+  x.get(T.cols), x.i32(2), x.i32Shl, x.set(T.rowBytes),
+  x.get(T.dstRows), x.i32(2), x.i32Shl, x.set(T.colBytes),
+  ...whileBelow(T.j, T.colsV, [
+    x.i32(0), x.set(T.i),
+    ...whileBelow(T.i, T.rowsV, [
+      // sp = src + i·rowBytes + 4j, dp = dst + j·colBytes + 4i
+      x.get(T.src), times(T.i, 1), x.get(T.rowBytes), x.i32Mul, x.i32Add, times(T.j, 4), x.i32Add, x.set(T.sp),
+      x.get(T.dst), times(T.j, 1), x.get(T.colBytes), x.i32Mul, x.i32Add, times(T.i, 4), x.i32Add, x.set(T.dp),
+      ...[0, 1, 2, 3].map((q) => [...x.get(T.sp), ...(q === 0 ? [] : [...times(T.rowBytes, q), ...x.i32Add]), ...x.v128Load(), ...x.set(T.r + q)]),
+      // rows a, b, c, d → [a0 b0 a1 b1], [a2 b2 a3 b3], [c0 d0 c1 d1], [c2 d2 c3 d3]
+      x.get(T.r), x.get(T.r + 1), x.f32x4Shuffle([0, 4, 1, 5]), x.set(T.t),
+      x.get(T.r), x.get(T.r + 1), x.f32x4Shuffle([2, 6, 3, 7]), x.set(T.t + 1),
+      x.get(T.r + 2), x.get(T.r + 3), x.f32x4Shuffle([0, 4, 1, 5]), x.set(T.t + 2),
+      x.get(T.r + 2), x.get(T.r + 3), x.f32x4Shuffle([2, 6, 3, 7]), x.set(T.t + 3),
+      // → columns [a0 b0 c0 d0] … [a3 b3 c3 d3]
+      x.get(T.dp), x.get(T.t), x.get(T.t + 2), x.f32x4Shuffle([0, 1, 4, 5]), x.v128Store(),
+      x.get(T.dp), x.get(T.colBytes), x.i32Add, x.get(T.t), x.get(T.t + 2), x.f32x4Shuffle([2, 3, 6, 7]), x.v128Store(),
+      x.get(T.dp), times(T.colBytes, 2), x.i32Add, x.get(T.t + 1), x.get(T.t + 3), x.f32x4Shuffle([0, 1, 4, 5]), x.v128Store(),
+      x.get(T.dp), times(T.colBytes, 3), x.i32Add, x.get(T.t + 1), x.get(T.t + 3), x.f32x4Shuffle([2, 3, 6, 7]), x.v128Store(),
+      x.get(T.i), x.i32(4), x.i32Add, x.set(T.i),
+    ]),
+    x.get(T.j), x.i32(4), x.i32Add, x.set(T.j),
+  ]),
+];
+const BAND = 16;
+
 const MODULE_BYTES = assembleModule([
   {
     name: 'adam',
@@ -94,6 +131,13 @@ const MODULE_BYTES = assembleModule([
     body: adamBody,
   },
   { name: 'colSum', params: [I32, I32, I32, I32], results: [], locals: [I32, I32, I32, I32, I32], body: colSumBody },
+  {
+    name: 'transpose4',
+    params: [I32, I32, I32, I32, I32],
+    results: [],
+    locals: [I32, I32, I32, I32, I32, I32, I32, I32, V128, V128, V128, V128, V128, V128, V128, V128],
+    body: transposeBody,
+  },
 ]);
 
 export interface HeapSimd {
@@ -101,6 +145,8 @@ export interface HeapSimd {
   adam(w: number, m: number, v: number, g: number, wOut: number, mOut: number, vOut: number, n: number, c: AdamCoefficients): number;
   /** Byte offsets; out[j] = Σ_i x[i·cols + j] for i < rows, j < cols. */
   colSum(x: number, out: number, rows: number, cols: number): void;
+  /** Byte offsets; dst[j·rows + i] = src[i·cols + j] (the regions must not overlap). */
+  transpose(src: number, dst: number, rows: number, cols: number): void;
 }
 
 let compiled: WebAssembly.Module | null = null;
@@ -114,11 +160,25 @@ export function heapSimd(memory: WebAssembly.Memory): HeapSimd {
     const exports = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as {
       adam: (...args: number[]) => number;
       colSum: (xp: number, out: number, rows: number, cols: number) => void;
+      transpose4: (src: number, dst: number, rows: number, cols: number, dstRows: number) => void;
     };
     kernels = {
       adam: (w, m, v, g, wOut, mOut, vOut, n, c) =>
         exports.adam(w, m, v, g, wOut, mOut, vOut, n, c.beta1, c.beta2, c.oneMinusBeta1, c.oneMinusBeta2, c.oneMinusAccBeta1, c.oneMinusAccBeta2, c.negLr, c.epsilon),
       colSum: (xp, out, rows, cols) => exports.colSum(xp, out, rows, cols),
+      transpose(src, dst, rows, cols) {
+        const rowsV = rows & ~3;
+        for (let b = 0; b < rowsV; b += BAND) exports.transpose4(src + 4 * b * cols, dst + 4 * b, Math.min(BAND, rowsV - b), cols, rows);
+        const colsV = cols & ~3;
+        if (rowsV === rows && colsV === cols) return;
+        const heap = new Float32Array(memory.buffer);
+        const s0 = src >>> 2;
+        const d0 = dst >>> 2;
+        for (let i = 0; i < rows; i++) {
+          // the right strip of every row, and whole rows of the bottom strip
+          for (let j = i < rowsV ? colsV : 0; j < cols; j++) heap[d0 + j * rows + i] = heap[s0 + i * cols + j];
+        }
+      },
     };
     instances.set(memory, kernels);
   }

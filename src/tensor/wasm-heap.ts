@@ -1,7 +1,7 @@
 // The few BackendWasm internals the kernel fixes touch, behind one narrow interface: tensor data
 // lives on the wasm heap, addressed through `dataIdMap`; `makeOutput` mallocs a new tensor.
 import type { DataType, TensorInfo } from '@tensorflow/tfjs-core';
-import { transposeLastTwo } from './heap-transpose.ts';
+import { heapSimd } from './heap-simd.ts';
 
 export interface WasmBackendLike {
   makeOutput(shape: number[], dtype: DataType): TensorInfo;
@@ -35,7 +35,10 @@ export function transposedCopy(backend: WasmBackendLike, x: TensorInfo): TensorI
   const cols = x.shape[rank - 1];
   const batch = x.shape.slice(0, -2).reduce((p, d) => p * d, 1);
   const out = backend.makeOutput([...x.shape.slice(0, -2), cols, rows], 'float32');
-  transposeLastTwo(heapF32(backend, x), heapF32(backend, out), batch, rows, cols);
+  const simd = heapSimd(heapMemory(backend));
+  const src = backend.getMemoryOffset(x.dataId);
+  const dst = backend.getMemoryOffset(out.dataId);
+  for (let b = 0; b < batch; b++) simd.transpose(src + 4 * b * rows * cols, dst + 4 * b * rows * cols, rows, cols);
   return out;
 }
 

@@ -69,6 +69,26 @@ describe('heapSimd.colSum', () => {
   });
 });
 
+describe('heapSimd.transpose', () => {
+  it.each([
+    [4, 4],
+    [37, 70],
+    [3, 2],
+    [8, 13],
+    [1, 9],
+  ])('transposes %i×%i exactly, leaving the memory around the output alone', (rows, cols) => {
+    const src = 7;
+    const dst = src + rows * cols + 5;
+    const h = heap();
+    for (let i = 0; i < rows * cols; i++) h[src + i] = i + 0.5;
+    h.fill(-1, dst - 2, dst + rows * cols + 2);
+    simd.transpose(4 * src, 4 * dst, rows, cols);
+    const out = heap();
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) expect(out[dst + j * rows + i]).toBe(i * cols + j + 0.5);
+    expect([out[dst - 2], out[dst - 1], out[dst + rows * cols], out[dst + rows * cols + 1]]).toEqual([-1, -1, -1, -1]);
+  });
+});
+
 describe('wasm-asm LEB128', () => {
   it('encodes unsigned and signed integers as the spec does', () => {
     expect(uleb(0)).toEqual([0]);
