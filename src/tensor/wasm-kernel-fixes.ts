@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilterConfig } from './wasm-conv2d-backprop-filter.ts';
 import { withExplicitTranspose } from './wasm-matmul-fix.ts';
+import { sharingIdentity } from './wasm-identity-fix.ts';
 import { withLeadingAxesSum } from './wasm-sum-fix.ts';
 
 const BACKEND = 'wasm';
@@ -19,7 +20,7 @@ function swap(name: string, config: KernelConfig | null): void {
 
 /**
  * Register the wasm kernel fixes: BatchMatMul/_FusedMatMul with explicit transposes, Sum over
- * leading axes without a transpose, and a Conv2DBackpropFilter. Idempotent. Returns the kernel
+ * leading axes without a transpose, Identity without a copy, and a Conv2DBackpropFilter. Idempotent. Returns the kernel
  * names now provided by us.
  */
 export function installWasmKernelFixes(): string[] {
@@ -37,6 +38,11 @@ export function installWasmKernelFixes(): string[] {
   if (stockSum) {
     map.set('Sum', stockSum);
     swap('Sum', withLeadingAxesSum(stockSum));
+  }
+  const stockIdentity = tf.getKernel('Identity', BACKEND);
+  if (stockIdentity) {
+    map.set('Identity', stockIdentity);
+    swap('Identity', sharingIdentity(stockIdentity));
   }
   const stockFilter = tf.getKernel('Conv2DBackpropFilter', BACKEND) ?? null;
   map.set('Conv2DBackpropFilter', stockFilter);

@@ -46,7 +46,7 @@ afterAll(async () => {
 
 describe('wasm kernel fixes', () => {
   it('are installed by initBackend on wasm', () => {
-    expect(fixes).toEqual(expect.arrayContaining(['BatchMatMul', '_FusedMatMul', 'Sum', 'Conv2DBackpropFilter']));
+    expect(fixes).toEqual(expect.arrayContaining(['BatchMatMul', '_FusedMatMul', 'Sum', 'Identity', 'Conv2DBackpropFilter']));
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
   });
 
@@ -175,5 +175,34 @@ describe('wasm kernel fixes', () => {
     expect(leadingAxesCount(0, [2, 3])).toBe(1);
     expect(leadingAxesCount([0, 2], [2, 3, 4])).toBe(0);
     expect(leadingAxesCount(1, [2, 3])).toBe(0);
+  });
+
+  it.each([
+    [[24, 40], [56, 40]],
+    [[1, 24, 40], [1, 56, 40]],
+  ])('A·Bᵀ with more columns than rows (computed as (B·Aᵀ)ᵀ) equals A·(Bᵀ materialised) bit for bit, and cpu', async (aShape, bShape) => {
+    const aData = randomArray(24 * 40, 15);
+    const bData = randomArray(56 * 40, 16);
+    const f = () => {
+      const a = tf.tensor(aData, aShape);
+      const b = tf.tensor(bData, bShape);
+      const bT = tf.tensor(Array.from(tf.transpose(b, bShape.length === 3 ? [0, 2, 1] : [1, 0]).dataSync()), [...bShape.slice(0, -2), 40, 56]);
+      return [tf.matMul(a, b, false, true), tf.matMul(a, bT)];
+    };
+    const [swapped, plain] = await on('wasm', f);
+    expect(Array.from(swapped)).toEqual(Array.from(plain));
+    expectClose([swapped], [(await on('cpu', f))[0]]);
+  });
+
+  it('Identity shares the data instead of copying, and the copy outlives its source', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+    const dataIds = tf.engine().backend.numDataIds();
+    const y = tf.engine().runKernel('Identity', { x }) as tf.Tensor;
+    expect(tf.engine().backend.numDataIds()).toBe(dataIds);
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1, 2, 3, 4]);
+    y.dispose();
+    expect(tf.engine().backend.numDataIds()).toBe(dataIds - 1);
   });
 });
