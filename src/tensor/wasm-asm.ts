@@ -75,6 +75,11 @@ export const ins = {
   f32Max: [0x97] as Code,
   v128Load: (offset = 0): Code => [...simd(0x00), ...memarg(0, offset)],
   v128Store: (offset = 0): Code => [...simd(0x0b), ...memarg(0, offset)],
+  /** Load one f32 and broadcast it to the 4 lanes. */
+  v128Load32Splat: (offset = 0): Code => [...simd(0x09), ...memarg(2, offset)],
+  i32Eqz: [0x45] as Code,
+  if: [0x04, 0x40] as Code,
+  else: [0x05] as Code,
   /** i8x16.shuffle picking f32 lanes: 0–3 from the first operand, 4–7 from the second. */
   f32x4Shuffle: (lanes: [number, number, number, number]): Code => [...simd(0x0d), ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])],
   f32x4Splat: simd(0x13),

@@ -205,4 +205,35 @@ describe('wasm kernel fixes', () => {
     y.dispose();
     expect(tf.engine().backend.numDataIds()).toBe(dataIds - 1);
   });
+
+  // shapes our GEMM takes (m % 4 = 0, n % 8 = 0, unbatched): bit-identical to stock XNNPACK on
+  // explicitly transposed operands, with and without a bias
+  it.each([
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ])('matMul through our GEMM (transposeA=%s, transposeB=%s) equals stock XNNPACK bit for bit', async (tA, tB) => {
+    await tf.setBackend('wasm');
+    const [m, k, n] = [36, 47, 24];
+    const a = tf.tensor2d(randomArray(m * k, 17), tA ? [k, m] : [m, k]);
+    const b = tf.tensor2d(randomArray(k * n, 18), tB ? [n, k] : [k, n]);
+    const bias = tf.tensor1d(randomArray(n, 19));
+    const a3 = a.reshape([1, ...a.shape]) as tf.Tensor3D;
+    const ours = [tf.matMul(a, b, tA, tB), tf.fused.matMul({ a, b, transposeA: tA, transposeB: tB, bias }), tf.matMul(a3, b, tA, tB)];
+    uninstallWasmKernelFixes();
+    let stock: tf.Tensor[];
+    try {
+      const pa = tA ? tf.transpose(a) : a;
+      const pb = tB ? tf.transpose(b) : b;
+      stock = [tf.matMul(pa, pb), tf.fused.matMul({ a: pa, b: pb, bias }), tf.matMul(pa.reshape([1, m, k]) as tf.Tensor3D, pb)];
+    } finally {
+      installWasmKernelFixes();
+    }
+    for (let i = 0; i < ours.length; i++) {
+      expect(ours[i].shape).toEqual(stock[i].shape);
+      expect(Array.from(ours[i].dataSync())).toEqual(Array.from(stock[i].dataSync()));
+    }
+    tf.dispose([a, b, bias, a3, ...ours, ...stock]);
+  });
 });
