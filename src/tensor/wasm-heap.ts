@@ -17,6 +17,9 @@ export interface WasmBackendLike {
 export function heapMemory(backend: WasmBackendLike): WebAssembly.Memory {
   const memory = backend.wasm.asm?.memory ?? backend.wasm.wasmMemory;
   if (!(memory instanceof WebAssembly.Memory)) throw new Error('tfjs-backend-wasm: its WebAssembly.Memory was not found (module.asm.memory / module.wasmMemory)');
+  if (typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer) {
+    throw new Error('tfjs-backend-wasm: the heap is shared memory (threaded build); our SIMD kernels import unshared memory only');
+  }
   return memory;
 }
 

@@ -2,7 +2,10 @@
 // kernels. initBackend() installs them whenever the wasm backend is chosen.
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { heapGemm } from './heap-gemm.ts';
+import { heapSimd } from './heap-simd.ts';
 import { conv2dBackpropFilterConfig } from './wasm-conv2d-backprop-filter.ts';
+import { heapMemory, type WasmBackendLike } from './wasm-heap.ts';
 import { withExplicitTranspose } from './wasm-matmul-fix.ts';
 import { sharingIdentity } from './wasm-identity-fix.ts';
 import { withLeadingAxesSum } from './wasm-sum-fix.ts';
@@ -19,14 +22,20 @@ function swap(name: string, config: KernelConfig | null): void {
 }
 
 /**
- * Register the wasm kernel fixes: BatchMatMul/_FusedMatMul with explicit transposes, Sum over
- * leading axes without a transpose, Identity without a copy, and a Conv2DBackpropFilter. Idempotent. Returns the kernel
- * names now provided by us.
+ * Register the wasm kernel fixes: BatchMatMul/_FusedMatMul through explicit SIMD transposes and our
+ * GEMM (src/tensor/wasm-matmul-fix.ts), Sum over leading axes without a transpose, Identity without
+ * a copy, and a Conv2DBackpropFilter. Idempotent. Returns the kernel names now provided by us.
  */
 export function installWasmKernelFixes(): string[] {
   if (replaced) return [...replaced.keys()];
   const stockMatMul = tf.getKernel('BatchMatMul', BACKEND);
-  if (!stockMatMul) throw new Error('installWasmKernelFixes: the wasm backend is not registered (import @tensorflow/tfjs-backend-wasm first)');
+  const backend = tf.findBackend(BACKEND) as unknown as WasmBackendLike | null;
+  if (!stockMatMul || !backend) throw new Error('installWasmKernelFixes: the wasm backend is not registered (import @tensorflow/tfjs-backend-wasm first)');
+  // Our SIMD modules import the backend's memory; fail here (initBackend then falls back to cpu and
+  // says why) rather than in the middle of training if that cannot work (e.g. a shared-memory build).
+  const memory = heapMemory(backend);
+  heapSimd(memory);
+  heapGemm(memory);
   const map = new Map<string, KernelConfig | null>();
   for (const name of TRANSPOSE_FIXED) {
     const stock = tf.getKernel(name, BACKEND);
