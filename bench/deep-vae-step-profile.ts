@@ -55,13 +55,15 @@ for (let i = 0; i < reps; i++) {
 }
 const rows = [...stats.entries()].sort((a, b) => b[1].ms - a[1].ms);
 let inKernels = 0;
+let calls = 0;
+for (const s of stats.values()) calls += s.calls;
 const byName = new Map<string, number>();
 for (const [k, s] of rows) {
   inKernels += s.ms;
   const name = k.split(' ')[0];
   byName.set(name, (byName.get(name) ?? 0) + s.ms / reps);
 }
-console.log(`step mean ${(total / reps).toFixed(1)} ms over ${reps} reps; in kernels ${(inKernels / reps).toFixed(1)} ms; outside ${((total - inKernels) / reps).toFixed(1)} ms`);
+console.log(`step mean ${(total / reps).toFixed(1)} ms over ${reps} reps; in kernels ${(inKernels / reps).toFixed(1)} ms (${(calls / reps).toFixed(0)} kernel calls); outside ${((total - inKernels) / reps).toFixed(1)} ms`);
 console.log('\nby kernel name (ms/step):');
 for (const [n, ms] of [...byName.entries()].sort((a, b) => b[1] - a[1])) if (ms > 0.05) console.log(`  ${ms.toFixed(2).padStart(7)}  ${n}`);
 console.log('\nby kernel + shapes (ms/step, calls/step):');
