@@ -1,8 +1,9 @@
 // SIMD loops that run directly on tfjs-backend-wasm's heap: a tiny WebAssembly module (built with
 // src/tensor/wasm-asm.ts) imports the backend's own WebAssembly.Memory, so tensors are read and
 // written where they live, with f32x4 arithmetic — the same IEEE float32 operations the backend's
-// kernels use, 4 lanes at a time. Plain JS loops over the heap run ~3× slower than XNNPACK's
-// elementwise kernels here; these run at memory speed.
+// kernels use, 4 lanes at a time. Measured here: the fused Adam as a plain JS loop (Math.fround
+// after every op) took ~10 ns per element, slower than the ~10 stock kernels it replaces; this
+// loop takes ~1.4 ns. The JS transpose took 1.3–2 ns per element, this one ~0.2.
 //   adam:   one fused Adam step (the arithmetic of src/tensor/adam-update.ts, bit for bit)
 //   colSum: out[j] = Σ_i x[i, j], rows summed in order (the stock Sum kernel's order after its transpose)
 //   transpose: dst[j, i] = src[i, j] (4×4 blocks through registers; the matMul fix transposes an operand per gradient)
