@@ -11,7 +11,8 @@ export interface VariableGroup {
   rateScale: number;
 }
 
-class SettableAdam extends tf.AdamOptimizer {
+/** tfjs's Adam whose learning rate can change between steps (for a decay schedule). */
+export class SettableAdam extends tf.AdamOptimizer {
   setLearningRate(rate: number): void {
     this.learningRate = rate;
   }
