@@ -20,8 +20,8 @@ export async function run(ctx: StageContext): Promise<void> {
     logdet: celeba.outs.logdet,
     meta: celeba.outs.meta,
     params: p,
-    createModel: ({ dim, sigma2Init, learnSigma2 }, rng) => {
-      imageSize = Math.round(Math.sqrt(dim / 3));
+    createModel: ({ data, sigma2Init, learnSigma2 }, rng) => {
+      imageSize = Math.round(Math.sqrt(data.dim / 3));
       return createConvVae({ imageSize, channels: 3, baseChannels: p.base_channels, latent: p.latent, sigma2Init, learnSigma2 }, rng);
     },
     get architecture() {

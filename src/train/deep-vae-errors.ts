@@ -15,3 +15,11 @@ export class NonFiniteTrainingError extends Error {
     this.name = 'NonFiniteTrainingError';
   }
 }
+
+/** A deep-VAE training param missing or out of range in pipeline.yaml. */
+export class DeepVaeParamError extends Error {
+  constructor(instance: string, problems: string[]) {
+    super(`${instance}: pipeline.yaml params: ${problems.join('; ')}`);
+    this.name = 'DeepVaeParamError';
+  }
+}

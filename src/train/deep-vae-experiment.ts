@@ -10,6 +10,8 @@ export interface ExperimentOptions {
   batchSize: number;
   epochs: number;
   lr: number;
+  finalLr: number;
+  beta2: number;
   lrLogSigma2: number;
   rng: Rng;
   /** Mean per-image log|det dy/dx| of the rows used (0 in pixel space): ELBO_pixel = ELBO + this. */
@@ -37,6 +39,8 @@ export function runExperiment(model: GaussianVae, data: TrainData, o: Experiment
     batchSize: o.batchSize,
     epochs: o.epochs,
     lr: o.lr,
+    finalLr: o.finalLr,
+    beta2: o.beta2,
     lrLogSigma2: o.lrLogSigma2,
     rng: o.rng,
     instance: o.instance,

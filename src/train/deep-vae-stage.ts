@@ -7,6 +7,8 @@ import type { StageContext } from '../pipeline/stage.ts';
 import { initBackend, type BackendPreference } from '../tensor/backend.ts';
 import { createRng, type Rng } from '../tensor/rng.ts';
 import { loadTrainRows, meanLogdet } from './deep-vae-data.ts';
+import { DeepVaeParamError } from './deep-vae-errors.ts';
+import type { TrainData } from './deep-vae-train.ts';
 import { runExperiment } from './deep-vae-experiment.ts';
 import { writeDeepVaeOutputs } from './deep-vae-outputs.ts';
 
@@ -15,6 +17,10 @@ export interface DeepVaeTrainParams {
   batch_size: number;
   epochs: number;
   lr: number;
+  /** Weights' rate at the last step (cosine decay from lr). */
+  final_lr: number;
+  /** β₂ of the weights' Adam. */
+  adam_beta2: number;
   lr_log_sigma2: number;
   /** Rows of the data stage's train.npy used (0 = all). */
   train_size: number;
@@ -27,20 +33,30 @@ export interface DeepVaeStageSpec {
   logdet: string;
   meta: string;
   params: DeepVaeTrainParams;
-  createModel(init: { dim: number; sigma2Init: number; learnSigma2: boolean }, rng: Rng): GaussianVae;
+  createModel(init: { data: TrainData; sigma2Init: number; learnSigma2: boolean }, rng: Rng): GaussianVae;
   /** Architecture facts for metrics.json (width, base_channels, …). */
   architecture: Record<string, unknown>;
 }
 
+function checkTrainParams(instance: string, p: DeepVaeTrainParams): void {
+  const problems: string[] = [];
+  for (const key of ['batch_size', 'epochs', 'lr', 'final_lr', 'lr_log_sigma2'] as const) {
+    if (!(typeof p[key] === 'number' && p[key] > 0)) problems.push(`${key} must be a number > 0, found ${JSON.stringify(p[key])}`);
+  }
+  if (!(typeof p.adam_beta2 === 'number' && p.adam_beta2 > 0 && p.adam_beta2 < 1)) problems.push(`adam_beta2 must be in (0, 1), found ${JSON.stringify(p.adam_beta2)}`);
+  if (problems.length) throw new DeepVaeParamError(instance, problems);
+}
+
 export async function trainDeepVaeStage(ctx: StageContext, spec: DeepVaeStageSpec): Promise<void> {
   const p = spec.params;
+  checkTrainParams(ctx.id, p);
   const sigma2 = Number(ctx.param('sigma2'));
   const learn = ctx.param<boolean>('learn');
   const backend = await initBackend(ctx.param<BackendPreference>('backend'));
   const data = loadTrainRows(spec.train, p.train_size);
   const meta = JSON.parse(readFileSync(spec.meta, 'utf8')) as { space?: string; provenance?: { data?: unknown } };
   const rng = createRng(ctx.seed);
-  const model = spec.createModel({ dim: data.dim, sigma2Init: sigma2, learnSigma2: learn }, rng);
+  const model = spec.createModel({ data, sigma2Init: sigma2, learnSigma2: learn }, rng);
   try {
     ctx.log(`${ctx.id}: ${data.rows} rows × ${data.dim}, ${JSON.stringify(spec.architecture)}, backend ${backend.name} (fixes: ${backend.kernelFixes.join(', ') || 'none'})`);
     const result = runExperiment(model, data, {
@@ -48,6 +64,8 @@ export async function trainDeepVaeStage(ctx: StageContext, spec: DeepVaeStageSpe
       batchSize: p.batch_size,
       epochs: p.epochs,
       lr: p.lr,
+      finalLr: p.final_lr,
+      beta2: p.adam_beta2,
       lrLogSigma2: p.lr_log_sigma2,
       rng,
       meanLogdet: meanLogdet(spec.logdet, data.rows),
@@ -61,6 +79,8 @@ export async function trainDeepVaeStage(ctx: StageContext, spec: DeepVaeStageSpe
       batch_size: p.batch_size,
       epochs: p.epochs,
       lr: p.lr,
+      final_lr: p.final_lr,
+      adam_beta2: p.adam_beta2,
       lr_log_sigma2: learn ? p.lr_log_sigma2 : null,
       provenance: {
         stage: ctx.id,

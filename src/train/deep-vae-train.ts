@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { GaussianVae } from '../models/deep-vae.ts';
 import { permutation, type Rng } from '../tensor/rng.ts';
 import { createTrainStep } from './deep-vae-step.ts';
+import { cosineLearningRate } from './lr-schedule.ts';
 
 export interface TrainData {
   /** Row-major [rows, dim]. */
@@ -23,6 +24,10 @@ export interface TrainOptions {
   batchSize: number;
   epochs: number;
   lr: number;
+  /** Rate at the last step, reached by cosine decay from `lr` (default: `lr`, no decay). */
+  finalLr?: number;
+  /** β₂ of the weights' Adam (src/train/deep-vae-step.ts says why it is a param). */
+  beta2?: number;
   lrLogSigma2: number;
   rng: Rng;
   instance: string;
@@ -47,7 +52,8 @@ export function trainDeepVae(model: GaussianVae, data: TrainData, opts: TrainOpt
   const perEpoch = stepsPerEpoch(data.rows, batch);
   const steps = Math.max(1, Math.round(opts.epochs * perEpoch));
   const logEvery = opts.logEvery ?? Math.max(1, Math.floor(steps / 100));
-  const trainer = createTrainStep(model, { lr: opts.lr, lrLogSigma2: opts.lrLogSigma2, instance: opts.instance });
+  const trainer = createTrainStep(model, { lr: opts.lr, beta2: opts.beta2, lrLogSigma2: opts.lrLogSigma2, instance: opts.instance });
+  const finalLr = opts.finalLr ?? opts.lr;
   const X = tf.tensor2d(data.values, [data.rows, data.dim]);
   const curve: CurvePoint[] = [];
   const started = performance.now();
@@ -59,6 +65,7 @@ export function trainDeepVae(model: GaussianVae, data: TrainData, opts: TrainOpt
       const slot = (step - 1) % perEpoch;
       if (slot === 0 && step > 1) order = permutation(data.rows, opts.rng);
       const seed = opts.rng.seed32();
+      trainer.setLearningRate(cosineLearningRate(step, steps, opts.lr, finalLr));
       const idx = tf.tensor1d(order.subarray(slot * batch, (slot + 1) * batch), 'int32');
       const xb = tf.gather(X, idx) as tf.Tensor2D;
       try {

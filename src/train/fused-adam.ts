@@ -24,6 +24,8 @@ export interface PendingAdamStep {
 
 export interface FusedAdam {
   prepare(gradients: AdamGradient[]): PendingAdamStep;
+  /** The learning rate of the steps prepared from now on (for a decay schedule). */
+  setLearningRate(rate: number): void;
   /** Number of applied steps. */
   readonly iterations: number;
   dispose(): void;
@@ -63,8 +65,9 @@ export interface FusedAdamOptions {
  * Adam(lr, β₁, β₂, ε) like tf.train.adam(lr, beta1, beta2, epsilon): ε defaults to the backend's
  * epsilon() (1e-7 on wasm and cpu), read at construction as tfjs does.
  */
-export function createFusedAdam(learningRate: number, beta1 = 0.9, beta2 = 0.999, epsilon?: number, options: FusedAdamOptions = {}): FusedAdam {
+export function createFusedAdam(initialLearningRate: number, beta1 = 0.9, beta2 = 0.999, epsilon?: number, options: FusedAdamOptions = {}): FusedAdam {
   registerAdamUpdateKernel();
+  let learningRate = initialLearningRate;
   const eps = epsilon ?? tf.backend().epsilon();
   const moments = new Map<string, Moments>();
   let accBeta1 = Math.fround(beta1);
@@ -83,6 +86,9 @@ export function createFusedAdam(learningRate: number, beta1 = 0.9, beta2 = 0.999
   return {
     get iterations() {
       return iterations;
+    },
+    setLearningRate(rate) {
+      learningRate = rate;
     },
     prepare(gradients) {
       const slots = gradients.map(({ variable, gradient }) => {

@@ -57,7 +57,7 @@ describe('conv VAE', () => {
   });
 
   it('stage deep-vae-celeba skips when the celeba stage skipped, and runs on a tiny synthetic set', async () => {
-    const params = { backend: 'wasm', deep_vae_celeba: { base_channels: 4, latent: 6, batch_size: 10, epochs: 1, lr: 1e-3, lr_log_sigma2: 0.01, train_size: 0 } };
+    const params = { backend: 'wasm', deep_vae_celeba: { base_channels: 4, latent: 6, batch_size: 10, epochs: 1, lr: 1e-3, final_lr: 1e-4, adam_beta2: 0.99, lr_log_sigma2: 0.01, train_size: 0 } };
     const matrix = { sigma2: 1, learn: false, seed: 0 };
     const skipped = makeTestContext({
       stage: 'deep-vae-celeba', params, matrix, outs: { ...DEEP_VAE_OUTS },

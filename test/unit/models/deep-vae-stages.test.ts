@@ -23,7 +23,7 @@ function fakeMnist(rows: number): StageInput {
   return { id: 'mnist', stage: 'mnist', matrix: {}, outs: { train: join(dir, 'train.npy'), logdet_train: join(dir, 'logdet_train.npy'), meta: join(dir, 'meta.json') } };
 }
 
-const params = { backend: 'wasm', deep_vae: { width: 16, latent: 8, batch_size: 50, epochs: 1, lr: 1e-3, lr_log_sigma2: 0.01, train_size: 150 } };
+const params = { backend: 'wasm', deep_vae: { width: 16, latent: 8, batch_size: 50, epochs: 1, lr: 1e-3, final_lr: 1e-4, adam_beta2: 0.99, lr_log_sigma2: 0.01, train_size: 150 } };
 
 describe('stages deep-vae → table1', () => {
   it('writes every declared artifact with finite metrics, then Table 1 aggregates them', async () => {
@@ -61,6 +61,15 @@ describe('stages deep-vae → table1', () => {
   });
 });
 
+describe('stage deep-vae params', () => {
+  it('refuses missing or out-of-range training params, naming each one', async () => {
+    const { final_lr: _dropped, ...withoutFinalLr } = params.deep_vae;
+    const bad = { ...params, deep_vae: { ...withoutFinalLr, adam_beta2: 1 } };
+    const ctx = makeTestContext({ stage: 'deep-vae', params: bad, matrix: { sigma2: 1, learn: false, seed: 0 }, outs: { ...DEEP_VAE_OUTS }, inputs: { mnist: [fakeMnist(20)] } });
+    await expect(runDeepVae(ctx)).rejects.toThrow(/pipeline\.yaml params: final_lr must be a number > 0, found undefined; adam_beta2 must be in \(0, 1\), found 1/);
+  });
+});
+
 describe('stage deep-vae-celeba', () => {
   it('trains the conv VAE on synthetic 64×64×3 images and records its architecture', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fake-celeba-'));
@@ -72,7 +81,7 @@ describe('stage deep-vae-celeba', () => {
     const celeba: StageInput = { id: 'celeba', stage: 'celeba', matrix: {}, outs: { train: join(dir, 'train.npy'), logdet: join(dir, 'logdet.npy'), meta: join(dir, 'meta.json') } };
     const ctx = makeTestContext({
       stage: 'deep-vae-celeba',
-      params: { backend: 'wasm', deep_vae_celeba: { base_channels: 2, latent: 4, batch_size: 4, epochs: 1, lr: 1e-3, lr_log_sigma2: 0.01, train_size: 0 } },
+      params: { backend: 'wasm', deep_vae_celeba: { base_channels: 2, latent: 4, batch_size: 4, epochs: 1, lr: 1e-3, final_lr: 1e-4, adam_beta2: 0.99, lr_log_sigma2: 0.01, train_size: 0 } },
       matrix: { sigma2: 1, learn: true, seed: 0 },
       outs: { ...DEEP_VAE_OUTS },
       inputs: { celeba: [celeba] },

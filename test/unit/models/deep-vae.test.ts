@@ -4,6 +4,7 @@ import { createDeepVae } from '../../../src/models/deep-vae.ts';
 import { initBackend } from '../../../src/tensor/backend.ts';
 import { createRng } from '../../../src/tensor/rng.ts';
 import { NonFiniteTrainingError } from '../../../src/train/deep-vae-errors.ts';
+import { inputStandardisation } from '../../../src/train/deep-vae-data.ts';
 import { evaluateDeepVae } from '../../../src/train/deep-vae-evaluate.ts';
 import { createTrainStep } from '../../../src/train/deep-vae-step.ts';
 import { trainDeepVae, type TrainData } from '../../../src/train/deep-vae-train.ts';
@@ -57,6 +58,45 @@ describe('deep Gaussian VAE', () => {
     }
     tf.dispose([x, eps, mu, logVar, z, terms.elbo, terms.kl, terms.sse]);
     model.dispose();
+  });
+
+  it('standardises the encoder input: (x − mean)·scale into an otherwise identical encoder', () => {
+    const data = syntheticData(6, 13);
+    const standardisation = inputStandardisation(data);
+    const withMap = createDeepVae({ ...config(1, false), inputStandardisation: standardisation }, createRng(14));
+    const plain = createDeepVae(config(1, false), createRng(14));
+    const scaled = Float32Array.from(data.values, (v, i) => (v - standardisation.mean[i % N_IN]) * standardisation.scale);
+    const a = tf.tidy(() => withMap.encode(tf.tensor2d(data.values, [6, N_IN])).mu.dataSync());
+    const b = tf.tidy(() => plain.encode(tf.tensor2d(scaled, [6, N_IN])).mu.dataSync());
+    for (let i = 0; i < a.length; i++) expect(a[i]).toBeCloseTo(b[i], 4);
+    withMap.dispose();
+    plain.dispose();
+  });
+
+  it('computes the standardisation as per-coordinate means and one global 1/std', () => {
+    // rows (1, 10) and (3, 14): means (2, 12); deviations ±1 and ±2 → global variance (1+1+4+4)/4
+    const s = inputStandardisation({ values: Float32Array.from([1, 10, 3, 14]), rows: 2, dim: 2 });
+    expect(Array.from(s.mean)).toEqual([2, 12]);
+    expect(s.scale).toBeCloseTo(1 / Math.sqrt(2.5), 12);
+    expect(() => inputStandardisation({ values: Float32Array.from([5, 5, 5, 5]), rows: 2, dim: 2 })).toThrow(/constant/);
+    expect(() => createDeepVae({ ...config(1, false), inputStandardisation: s }, createRng(1))).toThrow(/2 means for 12 inputs/);
+  });
+
+  it('takes the learning rate set between steps: at rate 0 the weights stay put', () => {
+    const model = createDeepVae(config(1, false), createRng(15));
+    const step = createTrainStep(model, { lr: 1e-2, beta2: 0.99, lrLogSigma2: 1e-2, instance: 'test' });
+    const x = tf.tensor2d(syntheticData(16, 16).values, [16, N_IN]);
+    const weightsNow = () => model.weights.map((w) => Array.from(w.dataSync()));
+    const before = weightsNow();
+    step.setLearningRate(0);
+    step.run(x, 1, 1);
+    expect(weightsNow()).toEqual(before);
+    step.setLearningRate(1e-2);
+    step.run(x, 2, 2);
+    expect(weightsNow()).not.toEqual(before);
+    step.dispose();
+    model.dispose();
+    x.dispose();
   });
 
   it('keeps the tensor count constant across training steps', () => {
