@@ -1,0 +1,35 @@
+// WebAssembly text (WAT) → a compiled WebAssembly.Module, with wabt (the WebAssembly Binary
+// Toolkit, compiled to wasm: the reference text-format parser and validator). Our SIMD kernels
+// (src/tensor/heap-simd.ts, src/tensor/heap-gemm.ts) are written as WAT inside their .ts modules,
+// so they survive esbuild bundling (stages run as bundles) with no file to locate at runtime.
+// wabt is loaded on first use only: processes that never pick the wasm backend do not pay for it.
+
+/** The WAT did not parse or validate; `source` names the module, wabt's message says where. */
+export class WatCompileError extends Error {
+  constructor(readonly source: string, message: string) {
+    super(`${source}: invalid WebAssembly text: ${message}`);
+    this.name = 'WatCompileError';
+  }
+}
+
+type Wabt = Awaited<ReturnType<typeof import('wabt')>>;
+let wabt: Promise<Wabt> | null = null;
+
+/** Parse, validate and compile `text` (fixed-width SIMD enabled). `source` names it in errors. */
+export async function compileWat(source: string, text: string): Promise<WebAssembly.Module> {
+  wabt ??= import('wabt').then((m) => m.default());
+  const parsed = await wabt;
+  let bytes: Uint8Array<ArrayBuffer>;
+  let module: ReturnType<Wabt['parseWat']> | null = null;
+  try {
+    module = parsed.parseWat(source, text, { simd: true });
+    module.validate();
+    // a fresh copy out of wabt's heap (wabt.js's OutputBuffer.toTypedArray)
+    bytes = module.toBinary({}).buffer as Uint8Array<ArrayBuffer>;
+  } catch (err) {
+    throw new WatCompileError(source, (err as Error).message);
+  } finally {
+    module?.destroy();
+  }
+  return WebAssembly.compile(bytes);
+}
