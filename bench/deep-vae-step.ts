@@ -57,7 +57,7 @@ export async function benchDeepVaeStep(opts: { width?: number; batch?: number; r
       results.push(timeDeepVaeStep('wasm, stock kernels*', width, batch, opts.stockReps ?? 3, 1));
       print(results[results.length - 1]);
     }
-    installWasmKernelFixes();
+    await installWasmKernelFixes();
     results.push(timeDeepVaeStep('wasm, with kernel fixes', width, batch, opts.reps ?? 8));
   } else {
     results.push(timeDeepVaeStep(backend.name, width, batch, opts.reps ?? 8));

@@ -7,7 +7,7 @@ import '@tensorflow/tfjs-backend-cpu';
 // fail with "gradient function not found for Sum".
 import '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
-import { installWasmKernelFixes } from './wasm-kernel-fixes.ts';
+import { installWasmKernelFixes, loadHeapKernels } from './wasm-kernel-fixes.ts';
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
@@ -76,7 +76,8 @@ export async function initBackend(preference: BackendPreference = 'auto', option
       await import('@tensorflow/tfjs-backend-wasm');
       if (await tf.setBackend('wasm')) {
         await tf.ready();
-        const fixes = options.kernelFixes === false ? [] : installWasmKernelFixes();
+        await loadHeapKernels();
+        const fixes = options.kernelFixes === false ? [] : await installWasmKernelFixes();
         return done('wasm', '@tensorflow/tfjs-backend-wasm', fixes);
       }
       fallbacks.push('@tensorflow/tfjs-backend-wasm: setBackend failed');

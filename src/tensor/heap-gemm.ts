@@ -1,99 +1,156 @@
-// C = A·B (+ bias) for row-major float32 matrices on a WebAssembly memory, as a SIMD module built
-// with src/tensor/wasm-asm.ts. XNNPACK (tfjs-backend-wasm's matMul) re-packs its right operand for
-// every new tensor at ~3–4 ns per element — in training every operand is new, ~3 M elements a step
-// of the MLP VAE — while this packs B into 8-column panels at memory speed and then runs a 4×8
-// register-blocked kernel. Each output is summed over k in order, starting from the bias (or +0),
+// C = A·B (+ bias) for row-major float32 matrices on a WebAssembly memory: a SIMD module in
+// WebAssembly text, below, compiled by src/tensor/wat-compile.ts. XNNPACK (tfjs-backend-wasm's
+// matMul) re-packs its right operand for every new tensor at ~3–4 ns per element — in training
+// every operand is new, ~3 M elements a step of the MLP VAE — while this packs B into 8-column
+// panels at memory speed and then runs a 4×8 register-blocked kernel. Each output is summed over k in order, starting from the bias (or +0),
 // with separate multiply and add: XNNPACK's wasm SIMD kernels do the same, so results are
 // bit-identical (tested against the stock kernel).
-import { assembleModule, I32, ins as x, V128, type Code } from './wasm-asm.ts';
+import { compileWat } from './wat-compile.ts';
 
-const whileBelow = (counter: number, limit: number, body: Code[]): Code[] => [
-  x.block, x.loop, x.get(counter), x.get(limit), x.i32GeU, x.brIf(1), ...body, x.br(0), x.end, x.end,
-];
-const addTo = (local: number, bytes: number | Code): Code => [
-  ...x.get(local), ...(typeof bytes === 'number' ? x.i32(bytes) : bytes), ...x.i32Add, ...x.set(local),
-];
+// Addresses are byte offsets into the imported memory (tfjs-backend-wasm's heap), 4-byte aligned at
+// least; vector accesses promise no more (align=1). Loops are `block { loop { br_if exit; …; br loop } }`.
+const HEAP_GEMM_WAT = String.raw`
+(module
+  (import "env" "memory" (memory 0))
 
-// pack(b, p, k, n): p[((j/8)·k + kk)·8 + c] = b[kk·n + j + c], n a multiple of 8
-const P = { b: 0, p: 1, k: 2, n: 3, j: 4, kk: 5, src: 6, dst: 7, rowBytes: 8, nBytes: 9 };
-const packBody: Code[] = [
-  x.get(P.n), x.i32(2), x.i32Shl, x.set(P.rowBytes),
-  x.get(P.p), x.set(P.dst),
-  ...whileBelow(P.j, P.rowBytes, [
-    x.get(P.b), x.get(P.j), x.i32Add, x.set(P.src),
-    x.i32(0), x.set(P.kk),
-    ...whileBelow(P.kk, P.k, [
-      x.get(P.dst), x.get(P.src), x.v128Load(), x.v128Store(),
-      x.get(P.dst), x.get(P.src), x.v128Load(16), x.v128Store(16),
-      addTo(P.dst, 32),
-      addTo(P.src, x.get(P.rowBytes)),
-      addTo(P.kk, 1),
-    ]),
-    addTo(P.j, 32),
-  ]),
-];
+  ;; pack(b, panels, k, n): B (k×n, row-major) into 8-column panels, each k rows of 8 floats:
+  ;; panels[((j/8)·k + kk)·8 + c] = b[kk·n + j + c], c < 8; n % 8 = 0. One panel is read per
+  ;; 8 columns of output, so the GEMM's inner loop walks it contiguously.
+  (func (export "pack") (param $b i32) (param $panels i32) (param $k i32) (param $n i32)
+    (local $j i32)        ;; bytes into a row of B: the panel's first column
+    (local $kk i32)
+    (local $src i32)
+    (local $dst i32)
+    (local $rowBytes i32)
+    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $dst (local.get $panels))
+    (block $panelsDone
+      (loop $eachPanel
+        (br_if $panelsDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
+        (local.set $src (i32.add (local.get $b) (local.get $j)))
+        (local.set $kk (i32.const 0))
+        (block $rowsDone
+          (loop $eachRow
+            (br_if $rowsDone (i32.ge_u (local.get $kk) (local.get $k)))
+            ;; 8 floats of row kk: two vectors
+            (v128.store align=1 (local.get $dst) (v128.load align=1 (local.get $src)))
+            (v128.store offset=16 align=1 (local.get $dst) (v128.load offset=16 align=1 (local.get $src)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+            (local.set $src (i32.add (local.get $src) (local.get $rowBytes)))
+            (local.set $kk (i32.add (local.get $kk) (i32.const 1)))
+            (br $eachRow)))
+        (local.set $j (i32.add (local.get $j) (i32.const 32)))
+        (br $eachPanel))))
 
-// gemm(a, p, c, bias, m, k, n): c[m×n] = a[m×k]·B + bias, B packed by pack(); m % 4 = 0, n % 8 = 0.
-// Panels outermost (one 8-column panel, k×32 bytes, stays in L1) and 4-row blocks of A inside.
-const G = { a: 0, p: 1, c: 2, bias: 3, m: 4, k: 5, n: 6, j: 7, i: 8, kk: 9, panel: 10, bp: 11, a0: 12, a1: 13, a2: 14, a3: 15, cp: 16, kBytes: 17, nBytes: 18, acc: 19 /* 19..26 */, b0: 27, b1: 28, av: 29 };
-const gemmBody: Code[] = [
-  x.get(G.k), x.i32(2), x.i32Shl, x.set(G.kBytes),
-  x.get(G.n), x.i32(2), x.i32Shl, x.set(G.nBytes),
-  x.get(G.p), x.set(G.panel),
-  ...whileBelow(G.j, G.nBytes, [
-    x.i32(0), x.set(G.i),
-    ...whileBelow(G.i, G.m, [
-      // accumulators start at the bias (or +0)
-      x.get(G.bias), x.i32Eqz, x.if,
-      ...[0, 1, 2, 3, 4, 5, 6, 7].map((q) => [...x.f32(0), ...x.f32x4Splat, ...x.set(G.acc + q)]),
-      x.else,
-      x.get(G.bias), x.get(G.j), x.i32Add, x.v128Load(), x.set(G.b0),
-      x.get(G.bias), x.get(G.j), x.i32Add, x.v128Load(16), x.set(G.b1),
-      ...[0, 1, 2, 3].map((r) => [...x.get(G.b0), ...x.set(G.acc + 2 * r), ...x.get(G.b1), ...x.set(G.acc + 2 * r + 1)]),
-      x.end,
-      // row pointers into A: a + (i + r)·k·4
-      x.get(G.a), x.get(G.i), x.get(G.kBytes), x.i32Mul, x.i32Add, x.set(G.a0),
-      x.get(G.a0), x.get(G.kBytes), x.i32Add, x.set(G.a1),
-      x.get(G.a1), x.get(G.kBytes), x.i32Add, x.set(G.a2),
-      x.get(G.a2), x.get(G.kBytes), x.i32Add, x.set(G.a3),
-      x.get(G.panel), x.set(G.bp),
-      x.i32(0), x.set(G.kk),
-      ...whileBelow(G.kk, G.k, [
-        x.get(G.bp), x.v128Load(), x.set(G.b0),
-        x.get(G.bp), x.v128Load(16), x.set(G.b1),
-        ...[G.a0, G.a1, G.a2, G.a3].map((row, r) => [
-          ...x.get(row), ...x.v128Load32Splat(), ...x.set(G.av),
-          ...x.get(G.acc + 2 * r), ...x.get(G.av), ...x.get(G.b0), ...x.f32x4Mul, ...x.f32x4Add, ...x.set(G.acc + 2 * r),
-          ...x.get(G.acc + 2 * r + 1), ...x.get(G.av), ...x.get(G.b1), ...x.f32x4Mul, ...x.f32x4Add, ...x.set(G.acc + 2 * r + 1),
-          ...addTo(row, 4),
-        ]),
-        addTo(G.bp, 32),
-        addTo(G.kk, 1),
-      ]),
-      // store rows i..i+3, columns j/4..j/4+8
-      x.get(G.c), x.get(G.i), x.get(G.nBytes), x.i32Mul, x.i32Add, x.get(G.j), x.i32Add, x.set(G.cp),
-      ...[0, 1, 2, 3].map((r) => [
-        ...x.get(G.cp), ...x.get(G.acc + 2 * r), ...x.v128Store(),
-        ...x.get(G.cp), ...x.get(G.acc + 2 * r + 1), ...x.v128Store(16),
-        ...addTo(G.cp, x.get(G.nBytes)),
-      ]),
-      addTo(G.i, 4),
-    ]),
-    addTo(G.panel, [...x.get(G.kBytes), ...x.i32(3), ...x.i32Shl]), // the next panel: k·8 floats on
-    addTo(G.j, 32),
-  ]),
-];
-
-const MODULE_BYTES = assembleModule([
-  { name: 'pack', params: [I32, I32, I32, I32], results: [], locals: [I32, I32, I32, I32, I32, I32], body: packBody },
-  {
-    name: 'gemm',
-    params: [I32, I32, I32, I32, I32, I32, I32],
-    results: [],
-    locals: [...Array<typeof I32>(12).fill(I32), ...Array<typeof V128>(11).fill(V128)],
-    body: gemmBody,
-  },
-]);
+  ;; gemm(a, panels, c, bias, m, k, n): C (m×n) = A (m×k)·B + bias, B packed by pack(); bias 0 means
+  ;; none; m % 4 = 0, n % 8 = 0. Panels outermost (one panel, k·32 bytes, stays in L1), 4-row blocks
+  ;; of A inside; a 4×8 block of C lives in 8 vector accumulators ($cR_0: row R, columns 0–3;
+  ;; $cR_4: columns 4–7). Each output is (((bias or +0) + a₀b₀) + a₁b₁) + …, every product rounded
+  ;; before its add (no fused multiply-add): the order and rounding of XNNPACK's wasm SIMD kernels,
+  ;; so the results are bit-identical to tfjs-backend-wasm's matMul.
+  (func (export "gemm")
+    (param $a i32) (param $panels i32) (param $c i32) (param $bias i32)
+    (param $m i32) (param $k i32) (param $n i32)
+    (local $j i32)        ;; bytes into a row of C: the panel's first column
+    (local $i i32)        ;; first row of the 4-row block
+    (local $kk i32)
+    (local $panel i32)    ;; this panel's address
+    (local $bp i32)       ;; row kk of the panel
+    (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)  ;; A[i + r, kk]
+    (local $cp i32)       ;; where the next row of the block is stored
+    (local $kBytes i32)
+    (local $nBytes i32)
+    (local $c0_0 v128) (local $c0_4 v128)
+    (local $c1_0 v128) (local $c1_4 v128)
+    (local $c2_0 v128) (local $c2_4 v128)
+    (local $c3_0 v128) (local $c3_4 v128)
+    (local $b0 v128) (local $b4 v128)   ;; B[kk, j..j+3], B[kk, j+4..j+7]
+    (local $av v128)                    ;; A[i + r, kk] in all 4 lanes
+    (local.set $kBytes (i32.shl (local.get $k) (i32.const 2)))
+    (local.set $nBytes (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $panel (local.get $panels))
+    (block $panelsDone
+      (loop $eachPanel
+        (br_if $panelsDone (i32.ge_u (local.get $j) (local.get $nBytes)))
+        (local.set $i (i32.const 0))
+        (block $blocksDone
+          (loop $eachBlock
+            (br_if $blocksDone (i32.ge_u (local.get $i) (local.get $m)))
+            ;; the accumulators start at the bias (or +0)
+            (if (i32.eqz (local.get $bias))
+              (then
+                (local.set $c0_0 (f32x4.splat (f32.const 0)))
+                (local.set $c0_4 (f32x4.splat (f32.const 0)))
+                (local.set $c1_0 (f32x4.splat (f32.const 0)))
+                (local.set $c1_4 (f32x4.splat (f32.const 0)))
+                (local.set $c2_0 (f32x4.splat (f32.const 0)))
+                (local.set $c2_4 (f32x4.splat (f32.const 0)))
+                (local.set $c3_0 (f32x4.splat (f32.const 0)))
+                (local.set $c3_4 (f32x4.splat (f32.const 0))))
+              (else
+                (local.set $b0 (v128.load align=1 (i32.add (local.get $bias) (local.get $j))))
+                (local.set $b4 (v128.load offset=16 align=1 (i32.add (local.get $bias) (local.get $j))))
+                (local.set $c0_0 (local.get $b0))
+                (local.set $c0_4 (local.get $b4))
+                (local.set $c1_0 (local.get $b0))
+                (local.set $c1_4 (local.get $b4))
+                (local.set $c2_0 (local.get $b0))
+                (local.set $c2_4 (local.get $b4))
+                (local.set $c3_0 (local.get $b0))
+                (local.set $c3_4 (local.get $b4))))
+            ;; row pointers into A: a + (i + r)·k·4
+            (local.set $a0 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $kBytes))))
+            (local.set $a1 (i32.add (local.get $a0) (local.get $kBytes)))
+            (local.set $a2 (i32.add (local.get $a1) (local.get $kBytes)))
+            (local.set $a3 (i32.add (local.get $a2) (local.get $kBytes)))
+            (local.set $bp (local.get $panel))
+            (local.set $kk (i32.const 0))
+            (block $kDone
+              (loop $eachK
+                (br_if $kDone (i32.ge_u (local.get $kk) (local.get $k)))
+                (local.set $b0 (v128.load align=1 (local.get $bp)))
+                (local.set $b4 (v128.load offset=16 align=1 (local.get $bp)))
+                (local.set $av (v128.load32_splat (local.get $a0)))
+                (local.set $c0_0 (f32x4.add (local.get $c0_0) (f32x4.mul (local.get $av) (local.get $b0))))
+                (local.set $c0_4 (f32x4.add (local.get $c0_4) (f32x4.mul (local.get $av) (local.get $b4))))
+                (local.set $a0 (i32.add (local.get $a0) (i32.const 4)))
+                (local.set $av (v128.load32_splat (local.get $a1)))
+                (local.set $c1_0 (f32x4.add (local.get $c1_0) (f32x4.mul (local.get $av) (local.get $b0))))
+                (local.set $c1_4 (f32x4.add (local.get $c1_4) (f32x4.mul (local.get $av) (local.get $b4))))
+                (local.set $a1 (i32.add (local.get $a1) (i32.const 4)))
+                (local.set $av (v128.load32_splat (local.get $a2)))
+                (local.set $c2_0 (f32x4.add (local.get $c2_0) (f32x4.mul (local.get $av) (local.get $b0))))
+                (local.set $c2_4 (f32x4.add (local.get $c2_4) (f32x4.mul (local.get $av) (local.get $b4))))
+                (local.set $a2 (i32.add (local.get $a2) (i32.const 4)))
+                (local.set $av (v128.load32_splat (local.get $a3)))
+                (local.set $c3_0 (f32x4.add (local.get $c3_0) (f32x4.mul (local.get $av) (local.get $b0))))
+                (local.set $c3_4 (f32x4.add (local.get $c3_4) (f32x4.mul (local.get $av) (local.get $b4))))
+                (local.set $a3 (i32.add (local.get $a3) (i32.const 4)))
+                (local.set $bp (i32.add (local.get $bp) (i32.const 32)))
+                (local.set $kk (i32.add (local.get $kk) (i32.const 1)))
+                (br $eachK)))
+            ;; store rows i..i+3, columns j/4..j/4+7
+            (local.set $cp (i32.add (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $nBytes))) (local.get $j)))
+            (v128.store align=1 (local.get $cp) (local.get $c0_0))
+            (v128.store offset=16 align=1 (local.get $cp) (local.get $c0_4))
+            (local.set $cp (i32.add (local.get $cp) (local.get $nBytes)))
+            (v128.store align=1 (local.get $cp) (local.get $c1_0))
+            (v128.store offset=16 align=1 (local.get $cp) (local.get $c1_4))
+            (local.set $cp (i32.add (local.get $cp) (local.get $nBytes)))
+            (v128.store align=1 (local.get $cp) (local.get $c2_0))
+            (v128.store offset=16 align=1 (local.get $cp) (local.get $c2_4))
+            (local.set $cp (i32.add (local.get $cp) (local.get $nBytes)))
+            (v128.store align=1 (local.get $cp) (local.get $c3_0))
+            (v128.store offset=16 align=1 (local.get $cp) (local.get $c3_4))
+            (local.set $cp (i32.add (local.get $cp) (local.get $nBytes)))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $eachBlock)))
+        ;; the next panel: k·8 floats on
+        (local.set $panel (i32.add (local.get $panel) (i32.shl (local.get $kBytes) (i32.const 3))))
+        (local.set $j (i32.add (local.get $j) (i32.const 32)))
+        (br $eachPanel))))
+)
+`;
 
 export interface HeapGemm {
   /** Byte offsets; panels must hold k·n floats. n % 8 = 0. */
@@ -102,13 +159,21 @@ export interface HeapGemm {
   gemm(a: number, panels: number, c: number, bias: number, m: number, k: number, n: number): void;
 }
 
+let compiling: Promise<WebAssembly.Module> | null = null;
 let compiled: WebAssembly.Module | null = null;
 const instances = new WeakMap<WebAssembly.Memory, HeapGemm>();
 
+/** Compile the module (once per process); heapGemm() needs this done. */
+export async function loadHeapGemm(): Promise<void> {
+  compiling ??= compileWat('heap-gemm.wat', HEAP_GEMM_WAT);
+  compiled = await compiling;
+}
+
+/** The kernels bound to `memory` (instantiated once per memory), after loadHeapGemm(). */
 export function heapGemm(memory: WebAssembly.Memory): HeapGemm {
   let g = instances.get(memory);
   if (!g) {
-    compiled ??= new WebAssembly.Module(MODULE_BYTES);
+    if (!compiled) throw new Error('heapGemm: the module is not compiled yet: await loadHeapGemm() first (installWasmKernelFixes does)');
     g = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as HeapGemm;
     instances.set(memory, g);
   }

@@ -2,8 +2,8 @@
 // kernels. initBackend() installs them whenever the wasm backend is chosen.
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
-import { heapGemm } from './heap-gemm.ts';
-import { heapSimd } from './heap-simd.ts';
+import { heapGemm, loadHeapGemm } from './heap-gemm.ts';
+import { heapSimd, loadHeapSimd } from './heap-simd.ts';
 import { conv2dBackpropFilterConfig } from './wasm-conv2d-backprop-filter.ts';
 import { heapMemory, type WasmBackendLike } from './wasm-heap.ts';
 import { withExplicitTranspose } from './wasm-matmul-fix.ts';
@@ -22,11 +22,21 @@ function swap(name: string, config: KernelConfig | null): void {
 }
 
 /**
+ * Compile our SIMD modules (src/tensor/heap-simd.ts, src/tensor/heap-gemm.ts) once per process.
+ * initBackend() awaits this whenever it picks wasm, fixes or not: the fused Adam kernel
+ * (src/tensor/adam-update-kernel.ts) runs on heap-simd too.
+ */
+export async function loadHeapKernels(): Promise<void> {
+  await Promise.all([loadHeapSimd(), loadHeapGemm()]);
+}
+
+/**
  * Register the wasm kernel fixes: BatchMatMul/_FusedMatMul through explicit SIMD transposes and our
  * GEMM (src/tensor/wasm-matmul-fix.ts), Sum over leading axes without a transpose, Identity without
  * a copy, and a Conv2DBackpropFilter. Idempotent. Returns the kernel names now provided by us.
  */
-export function installWasmKernelFixes(): string[] {
+export async function installWasmKernelFixes(): Promise<string[]> {
+  await loadHeapKernels();
   if (replaced) return [...replaced.keys()];
   const stockMatMul = tf.getKernel('BatchMatMul', BACKEND);
   const backend = tf.findBackend(BACKEND) as unknown as WasmBackendLike | null;

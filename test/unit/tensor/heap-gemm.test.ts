@@ -2,10 +2,11 @@
 // (bias or +0 first, then k = 0, 1, …, each product rounded, then added) — the order XNNPACK uses —
 // for every shape it accepts, and write nothing outside its output.
 import { describe, expect, it } from '@jest/globals';
-import { gemmFits, heapGemm } from '../../../src/tensor/heap-gemm.ts';
+import { gemmFits, heapGemm, loadHeapGemm } from '../../../src/tensor/heap-gemm.ts';
 import { createRng } from '../../../src/tensor/rng.ts';
 
 const memory = new WebAssembly.Memory({ initial: 8 });
+await loadHeapGemm();
 const gemm = heapGemm(memory);
 
 function reference(a: Float32Array, b: Float32Array, bias: Float32Array | null, m: number, k: number, n: number): Float32Array {

@@ -162,7 +162,7 @@ describe('wasm kernel fixes', () => {
     try {
       stock = sum();
     } finally {
-      installWasmKernelFixes();
+      await installWasmKernelFixes();
     }
     expect(ours.shape).toEqual(stock.shape);
     expect(Array.from(ours.dataSync())).toEqual(Array.from(stock.dataSync()));
@@ -228,7 +228,7 @@ describe('wasm kernel fixes', () => {
       const pb = tB ? tf.transpose(b) : b;
       stock = [tf.matMul(pa, pb), tf.fused.matMul({ a: pa, b: pb, bias }), tf.matMul(pa.reshape([1, m, k]) as tf.Tensor3D, pb)];
     } finally {
-      installWasmKernelFixes();
+      await installWasmKernelFixes();
     }
     for (let i = 0; i < ours.length; i++) {
       expect(ours[i].shape).toEqual(stock[i].shape);
