@@ -5,7 +5,7 @@
 // panels at memory speed and then runs a 4×8 register-blocked kernel. Each output is summed over k in order, starting from the bias (or +0),
 // with separate multiply and add: XNNPACK's wasm SIMD kernels do the same, so results are
 // bit-identical (tested against the stock kernel).
-import { compileWat } from './wat-compile.ts';
+import { heapModule } from './wat-compile.ts';
 
 // Addresses are byte offsets into the imported memory (tfjs-backend-wasm's heap), 4-byte aligned at
 // least; vector accesses promise no more (align=1). Loops are `block { loop { br_if exit; …; br loop } }`.
@@ -159,26 +159,13 @@ export interface HeapGemm {
   gemm(a: number, panels: number, c: number, bias: number, m: number, k: number, n: number): void;
 }
 
-let compiling: Promise<WebAssembly.Module> | null = null;
-let compiled: WebAssembly.Module | null = null;
-const instances = new WeakMap<WebAssembly.Memory, HeapGemm>();
+const module = heapModule('heap-gemm.wat', HEAP_GEMM_WAT, 'await loadHeapGemm() first (installWasmKernelFixes does)');
 
 /** Compile the module (once per process); heapGemm() needs this done. */
-export async function loadHeapGemm(): Promise<void> {
-  compiling ??= compileWat('heap-gemm.wat', HEAP_GEMM_WAT);
-  compiled = await compiling;
-}
+export const loadHeapGemm = (): Promise<void> => module.load();
 
 /** The kernels bound to `memory` (instantiated once per memory), after loadHeapGemm(). */
-export function heapGemm(memory: WebAssembly.Memory): HeapGemm {
-  let g = instances.get(memory);
-  if (!g) {
-    if (!compiled) throw new Error('heapGemm: the module is not compiled yet: await loadHeapGemm() first (installWasmKernelFixes does)');
-    g = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as HeapGemm;
-    instances.set(memory, g);
-  }
-  return g;
-}
+export const heapGemm = (memory: WebAssembly.Memory): HeapGemm => module.exportsFor(memory) as unknown as HeapGemm;
 
 /** Shapes the kernel takes: m rows in blocks of 4, n columns in panels of 8. */
 export function gemmFits(m: number, n: number): boolean {

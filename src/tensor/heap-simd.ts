@@ -7,7 +7,7 @@
 //   adam:   one fused Adam step (the arithmetic of src/tensor/adam-update.ts, bit for bit)
 //   colSum: out[j] = Σ_i x[i, j], rows summed in order (the stock Sum kernel's order after its transpose)
 //   transpose: dst[j, i] = src[i, j] (4×4 blocks through registers; the matMul fix transposes an operand per gradient)
-import { compileWat } from './wat-compile.ts';
+import { heapModule } from './wat-compile.ts';
 import type { AdamCoefficients } from './adam-update.ts';
 
 // Addresses are byte offsets into the imported memory (tfjs-backend-wasm's heap), 4-byte aligned at
@@ -231,22 +231,17 @@ export interface HeapSimd {
   transpose(src: number, dst: number, rows: number, cols: number): void;
 }
 
-let compiling: Promise<WebAssembly.Module> | null = null;
-let compiled: WebAssembly.Module | null = null;
-const instances = new WeakMap<WebAssembly.Memory, HeapSimd>();
+const module = heapModule('heap-simd.wat', HEAP_SIMD_WAT, 'await loadHeapSimd() first (initBackend does, on wasm)');
+const wrappers = new WeakMap<WebAssembly.Memory, HeapSimd>();
 
 /** Compile the module (once per process); heapSimd() needs this done. */
-export async function loadHeapSimd(): Promise<void> {
-  compiling ??= compileWat('heap-simd.wat', HEAP_SIMD_WAT);
-  compiled = await compiling;
-}
+export const loadHeapSimd = (): Promise<void> => module.load();
 
 /** The kernels bound to `memory` (instantiated once per memory), after loadHeapSimd(). */
 export function heapSimd(memory: WebAssembly.Memory): HeapSimd {
-  let kernels = instances.get(memory);
+  let kernels = wrappers.get(memory);
   if (!kernels) {
-    if (!compiled) throw new Error('heapSimd: the module is not compiled yet: await loadHeapSimd() first (initBackend does, on wasm)');
-    const exports = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as {
+    const exports = module.exportsFor(memory) as unknown as {
       adam: (...args: number[]) => number;
       colSum: (xp: number, out: number, rows: number, cols: number) => void;
       transpose4: (src: number, dst: number, rows: number, cols: number, dstRows: number) => void;
@@ -269,7 +264,7 @@ export function heapSimd(memory: WebAssembly.Memory): HeapSimd {
         }
       },
     };
-    instances.set(memory, kernels);
+    wrappers.set(memory, kernels);
   }
   return kernels;
 }

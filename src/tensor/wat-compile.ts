@@ -35,3 +35,32 @@ export async function compileWat(source: string, text: string): Promise<WebAssem
   // behind V8's background tier-up of wabt's own 0.5 MB module and took 100–250 ms here.
   return new WebAssembly.Module(bytes);
 }
+
+/** A WAT module that imports `env.memory`: compiled once per process, instantiated once per memory. */
+export interface HeapModule {
+  /** Compile (once; later calls return the same promise's result). */
+  load(): Promise<void>;
+  /** Its exports bound to `memory`; throws until load() has finished. */
+  exportsFor(memory: WebAssembly.Memory): WebAssembly.Exports;
+}
+
+export function heapModule(source: string, text: string, notLoadedHint: string): HeapModule {
+  let compiling: Promise<WebAssembly.Module> | null = null;
+  let compiled: WebAssembly.Module | null = null;
+  const instances = new WeakMap<WebAssembly.Memory, WebAssembly.Exports>();
+  return {
+    async load() {
+      compiling ??= compileWat(source, text);
+      compiled = await compiling;
+    },
+    exportsFor(memory) {
+      let exports = instances.get(memory);
+      if (!exports) {
+        if (!compiled) throw new Error(`${source} is not compiled yet: ${notLoadedHint}`);
+        exports = new WebAssembly.Instance(compiled, { env: { memory } }).exports;
+        instances.set(memory, exports);
+      }
+      return exports;
+    },
+  };
+}

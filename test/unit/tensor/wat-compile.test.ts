@@ -1,7 +1,7 @@
 // WebAssembly text compiles to a working module, and bad text fails with a typed error that names
 // its source and carries wabt's message.
 import { describe, expect, it } from '@jest/globals';
-import { compileWat, WatCompileError } from '../../../src/tensor/wat-compile.ts';
+import { compileWat, heapModule, WatCompileError } from '../../../src/tensor/wat-compile.ts';
 
 describe('compileWat', () => {
   it('compiles SIMD text into a module that runs', async () => {
@@ -18,5 +18,20 @@ describe('compileWat', () => {
     const bad = compileWat('bad.wat', '(module (func (result i32) (f32.const 1)))');
     await expect(bad).rejects.toBeInstanceOf(WatCompileError);
     await expect(bad).rejects.toThrow(/^bad\.wat: invalid WebAssembly text: .*type mismatch/s);
+  });
+});
+
+describe('heapModule', () => {
+  it('refuses exports before load(), then instantiates once per memory against that memory', async () => {
+    const store = heapModule('store.wat', `(module (import "env" "memory" (memory 1))
+      (func (export "store") (param $at i32) (param $v f32) (f32.store (local.get $at) (local.get $v))))`, 'await load() first');
+    const a = new WebAssembly.Memory({ initial: 1 });
+    const b = new WebAssembly.Memory({ initial: 1 });
+    expect(() => store.exportsFor(a)).toThrow('store.wat is not compiled yet: await load() first');
+    await store.load();
+    expect(store.exportsFor(a)).toBe(store.exportsFor(a));
+    (store.exportsFor(b).store as (at: number, v: number) => void)(8, 2.5);
+    expect(new Float32Array(b.buffer)[2]).toBe(2.5);
+    expect(new Float32Array(a.buffer)[2]).toBe(0);
   });
 });
