@@ -11,7 +11,7 @@
 // so full-batch training can use (x̄, S) — exactly the same objective and gradients as the
 // 1000-image batch, at k·n² instead of N·n·k per product.
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng } from '../tensor/rng.ts';
+import { createRng, tfSeed } from '../tensor/rng.ts';
 import { matMul, matMulBT, matMulSymmetricConst } from './plain-matmul.ts';
 
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -183,7 +183,7 @@ export function analyticElboFromData(vae: LinearVae, x: tf.Tensor2D): ElboTerms 
 export function stochasticElbo(vae: LinearVae, x: tf.Tensor2D, seed: number): ElboTerms {
   const rows = x.shape[0];
   const m = encodeLinear(vae, x);
-  const eps = tf.randomNormal([rows, vae.latent], 0, 1, 'float32', seed);
+  const eps = tf.randomNormal([rows, vae.latent], 0, 1, 'float32', tfSeed(seed));
   const z = tf.add(m, tf.mul(eps, tf.exp(tf.mul(0.5, vae.logD))));
   const resid = tf.sub(tf.sub(x, vae.mu), matMul(z as tf.Tensor2D, vae.wt)) as tf.Tensor2D;
   const sqError = meanRowSquaredNorm(resid);

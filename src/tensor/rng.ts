@@ -48,3 +48,12 @@ export function permutation(n: number, rng: Rng): Int32Array {
   }
   return p;
 }
+
+/**
+ * The `seed` argument for tfjs random ops (tf.randomNormal, …): tfjs treats a falsy seed — 0 — as
+ * "no seed" and draws from Math.random, so an unlucky 0 (1 in 2³² from seed32(), or base + step
+ * arithmetic) would silently make a run irreproducible. 0 maps to a fixed non-zero value.
+ */
+export function tfSeed(seed: number): number {
+  return seed === 0 ? 0x9e3779b9 : seed;
+}

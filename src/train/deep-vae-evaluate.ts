@@ -9,6 +9,7 @@ import { klPerDim } from '../metrics/gaussian-kl.ts';
 import { perDimMeans, perDimQuantiles } from '../metrics/kl-summary.ts';
 import { gaussianElbo, tunedElbo } from '../metrics/sigma2-tuning.ts';
 import type { GaussianVae } from '../models/deep-vae.ts';
+import { tfSeed } from '../tensor/rng.ts';
 import type { TrainData } from './deep-vae-train.ts';
 
 export interface EvaluateOptions {
@@ -51,7 +52,7 @@ export function evaluateDeepVae(model: GaussianVae, data: TrainData, opts: Evalu
       const x = tf.tensor2d(data.values.subarray(start * data.dim, (start + rows) * data.dim), [rows, data.dim]);
       const q = model.encode(x);
       // A fixed seed per batch index: the evaluation is a pure function of (model, data, seed).
-      const eps = tf.randomNormal([rows, latent], 0, 1, 'float32', (opts.seed + b * 7919) >>> 0);
+      const eps = tf.randomNormal([rows, latent], 0, 1, 'float32', tfSeed((opts.seed + b * 7919) >>> 0));
       const z = tf.add(q.mu, tf.mul(tf.exp(tf.mul(q.logVar, 0.5)), eps)) as tf.Tensor2D;
       return [q.mu, q.logVar, tf.sum(tf.squaredDifference(x, model.decode(z)))];
     });

@@ -11,6 +11,7 @@
 // with β₂ = 0.99, and 2.3–2.9 from every other init).
 import * as tf from '@tensorflow/tfjs-core';
 import type { GaussianVae } from '../models/deep-vae.ts';
+import { tfSeed } from '../tensor/rng.ts';
 import { NonFiniteTrainingError } from './deep-vae-errors.ts';
 import { createFusedAdam, type PendingAdamStep } from './fused-adam.ts';
 
@@ -54,7 +55,7 @@ export function createTrainStep(model: GaussianVae, opts: StepOptions): TrainSte
   return {
     run(x, seed, step) {
       const { value, grads } = tf.variableGrads(() => {
-        const eps = tf.randomNormal([x.shape[0], latent], 0, 1, 'float32', seed) as tf.Tensor2D;
+        const eps = tf.randomNormal([x.shape[0], latent], 0, 1, 'float32', tfSeed(seed)) as tf.Tensor2D;
         return tf.neg(tf.mean(model.elboTerms(x, eps).elbo)) as tf.Scalar;
       }, vars);
       const pending: PendingAdamStep[] = [];
