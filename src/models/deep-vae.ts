@@ -4,6 +4,7 @@
 // loop and the evaluation live in src/train/deep-vae-*.ts.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../tensor/rng.ts';
+import { inputStandardiser, type InputStandardisation } from './input-standardisation.ts';
 
 export interface DeepVaeConfig {
   /** Data dimension n (784 for MNIST). */
@@ -16,21 +17,8 @@ export interface DeepVaeConfig {
   sigma2Init: number;
   /** Learn σ² (through log σ²) or hold it fixed. */
   learnSigma2: boolean;
-  /**
-   * A fixed (untrained) affine map x → (x − mean)·scale in front of the encoder's first layer.
-   * Logit-space pixels span about ±14, so unscaled inputs give the first layer pre-activations
-   * with a standard deviation ~7 at Glorot init and the encoder heads a matching gain: every
-   * Adam step then moves μ of an unused latent by ~0.1, far above the KL = 0.01 collapse scale.
-   * The decoder still models x itself, so the ELBO is unchanged in meaning.
-   */
+  /** A fixed map (x − center)/scale in front of the encoder (src/models/input-standardisation.ts). */
   inputStandardisation?: InputStandardisation;
-}
-
-export interface InputStandardisation {
-  /** Per-coordinate shift, length n. */
-  mean: Float32Array;
-  /** One multiplier for every coordinate. */
-  scale: number;
 }
 
 export interface DenseLayer {
@@ -96,15 +84,13 @@ export function createDeepVae(config: DeepVaeConfig, rng: Rng): DeepVae {
   const id = `deep-vae-${nextModelId++}`;
   const encoder = [denseLayer(n, h, rng, `${id}/enc1`), denseLayer(h, h, rng, `${id}/enc2`), denseLayer(h, 2 * k, rng, `${id}/enc-out`)];
   const decoder = [denseLayer(k, h, rng, `${id}/dec1`), denseLayer(h, h, rng, `${id}/dec2`), denseLayer(h, n, rng, `${id}/dec-out`)];
-  const standardisation = config.inputStandardisation;
-  if (standardisation && standardisation.mean.length !== n) throw new RangeError(`input standardisation has ${standardisation.mean.length} means for ${n} inputs`);
-  const inputMean = standardisation ? tf.keep(tf.tensor1d(standardisation.mean)) : null;
+  const standardiser = config.inputStandardisation ? inputStandardiser(config.inputStandardisation, n) : null;
   const logSigma2 = tf.variable(tf.scalar(Math.log(config.sigma2Init)), config.learnSigma2, `${id}/log-sigma2`);
   const weights = [...encoder, ...decoder].flatMap((l) => [l.w, l.b]);
   const halfLog2Pi = 0.5 * Math.log(2 * Math.PI);
 
   const encode = (x: tf.Tensor2D) => {
-    const input = inputMean ? (tf.mul(tf.sub(x, inputMean), standardisation!.scale) as tf.Tensor2D) : x;
+    const input = standardiser ? standardiser.apply(x) : x;
     const h2 = dense(dense(input, encoder[0], true), encoder[1], true);
     const out = dense(h2, encoder[2], false);
     const [mu, logVar] = tf.split(out, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
@@ -137,7 +123,7 @@ export function createDeepVae(config: DeepVaeConfig, rng: Rng): DeepVae {
     sigma2: () => Math.exp((logSigma2.dataSync() as Float32Array)[0]),
     dispose() {
       tf.dispose([...weights, logSigma2]);
-      inputMean?.dispose();
+      standardiser?.dispose();
     },
   };
 }

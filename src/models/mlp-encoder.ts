@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LinearVae } from './linear-vae.ts';
 import { encodeLinear, seededNormal } from './linear-vae.ts';
+import { inputStandardiser, type InputStandardisation } from './input-standardisation.ts';
 import { matMul, matMulConstLeft } from './plain-matmul.ts';
 
 export interface GaussianEncoder {
@@ -28,14 +29,12 @@ export function linearEncoder(vae: LinearVae): GaussianEncoder {
   };
 }
 
-export interface MlpEncoderInit {
+/** `center` and `scale`: the fixed input standardisation (x − center)/scale. */
+export interface MlpEncoderInit extends InputStandardisation {
   dim: number;
   latent: number;
   hidden: number[];
   seed: number;
-  /** Fixed standardisation of the input: (x − center) / scale. */
-  center: ArrayLike<number>;
-  scale: number;
 }
 
 interface Dense {
@@ -53,7 +52,7 @@ function dense(inDim: number, outDim: number, gain: number, seed: string): Dense
 
 export function mlpEncoder(init: MlpEncoderInit): GaussianEncoder {
   const { dim, latent, hidden, seed } = init;
-  const center = tf.tensor1d(Float32Array.from(init.center));
+  const standardiser = inputStandardiser(init, dim);
   const sizes = [dim, ...hidden];
   const layers = hidden.map((h, i) => dense(sizes[i], h, Math.SQRT2, `${seed}:mlp:${i}`));
   const last = sizes[sizes.length - 1];
@@ -66,7 +65,7 @@ export function mlpEncoder(init: MlpEncoderInit): GaussianEncoder {
     vars: all.flatMap((l) => [l.w, l.b]),
     baseRateVars: [],
     encode(x) {
-      const input = tf.div(tf.sub(x, center), init.scale) as tf.Tensor2D;
+      const input = standardiser.apply(x);
       let h = layers.length ? tf.relu(tf.add(matMulConstLeft(input, layers[0].w), layers[0].b)) as tf.Tensor2D : input;
       for (const l of layers.slice(1)) h = tf.relu(tf.add(matMul(h, l.w), l.b)) as tf.Tensor2D;
       const first = layers.length === 0;
@@ -74,7 +73,7 @@ export function mlpEncoder(init: MlpEncoderInit): GaussianEncoder {
       return { mean: head(meanHead), logVar: head(logVarHead) };
     },
     dispose() {
-      center.dispose();
+      standardiser.dispose();
       for (const l of all) {
         l.w.dispose();
         l.b.dispose();

@@ -2,7 +2,7 @@
 // float32 [N, ...] array (the mnist/celeba stages already shuffled with their seed), flattened
 // to [rows, dim], and the mean per-image log-det over the same rows.
 import { readNpy, readNpyFloat32 } from '../io/npy.ts';
-import type { InputStandardisation } from '../models/deep-vae.ts';
+import type { InputStandardisation } from '../models/input-standardisation.ts';
 import type { TrainData } from './deep-vae-train.ts';
 
 export class TrainDataError extends Error {
@@ -34,17 +34,17 @@ export function meanLogdet(path: string, rows: number): number {
 
 /**
  * The encoder's input standardisation from the training rows: per-coordinate mean and one global
- * scale 1/std (a global rather than per-pixel std: MNIST's border pixels are constant up to
+ * std (a global rather than per-pixel std: MNIST's border pixels are constant up to
  * dequantisation noise and would be blown up to the scale of the strokes). Float64 sums.
  */
 export function inputStandardisation(data: TrainData): InputStandardisation {
   const { values, rows, dim } = data;
   const sum = new Float64Array(dim);
   for (let r = 0; r < rows; r++) for (let j = 0; j < dim; j++) sum[j] += values[r * dim + j];
-  const mean = Float32Array.from(sum, (s) => s / rows);
+  const center = Float32Array.from(sum, (s) => s / rows);
   let squares = 0;
-  for (let r = 0; r < rows; r++) for (let j = 0; j < dim; j++) squares += (values[r * dim + j] - mean[j]) ** 2;
+  for (let r = 0; r < rows; r++) for (let j = 0; j < dim; j++) squares += (values[r * dim + j] - center[j]) ** 2;
   const std = Math.sqrt(squares / (rows * dim));
   if (!(std > 0)) throw new TrainDataError('training rows', `every coordinate is constant (std ${std}); cannot standardise the encoder input`);
-  return { mean, scale: 1 / std };
+  return { center, scale: std };
 }

@@ -65,7 +65,7 @@ describe('deep Gaussian VAE', () => {
     const standardisation = inputStandardisation(data);
     const withMap = createDeepVae({ ...config(1, false), inputStandardisation: standardisation }, createRng(14));
     const plain = createDeepVae(config(1, false), createRng(14));
-    const scaled = Float32Array.from(data.values, (v, i) => (v - standardisation.mean[i % N_IN]) * standardisation.scale);
+    const scaled = Float32Array.from(data.values, (v, i) => (v - standardisation.center[i % N_IN]) / standardisation.scale);
     const a = tf.tidy(() => withMap.encode(tf.tensor2d(data.values, [6, N_IN])).mu.dataSync());
     const b = tf.tidy(() => plain.encode(tf.tensor2d(scaled, [6, N_IN])).mu.dataSync());
     for (let i = 0; i < a.length; i++) expect(a[i]).toBeCloseTo(b[i], 4);
@@ -73,13 +73,13 @@ describe('deep Gaussian VAE', () => {
     plain.dispose();
   });
 
-  it('computes the standardisation as per-coordinate means and one global 1/std', () => {
+  it('computes the standardisation as per-coordinate means and one global std', () => {
     // rows (1, 10) and (3, 14): means (2, 12); deviations ±1 and ±2 → global variance (1+1+4+4)/4
     const s = inputStandardisation({ values: Float32Array.from([1, 10, 3, 14]), rows: 2, dim: 2 });
-    expect(Array.from(s.mean)).toEqual([2, 12]);
-    expect(s.scale).toBeCloseTo(1 / Math.sqrt(2.5), 12);
+    expect(Array.from(s.center)).toEqual([2, 12]);
+    expect(s.scale).toBeCloseTo(Math.sqrt(2.5), 12);
     expect(() => inputStandardisation({ values: Float32Array.from([5, 5, 5, 5]), rows: 2, dim: 2 })).toThrow(/constant/);
-    expect(() => createDeepVae({ ...config(1, false), inputStandardisation: s }, createRng(1))).toThrow(/2 means for 12 inputs/);
+    expect(() => createDeepVae({ ...config(1, false), inputStandardisation: s }, createRng(1))).toThrow(/2 centers for 12 inputs/);
   });
 
   it('takes the learning rate set between steps: at rate 0 the weights stay put', () => {
