@@ -1,7 +1,14 @@
 // The few BackendWasm internals the kernel fixes touch, behind one narrow interface: tensor data
 // lives on the wasm heap, addressed through `dataIdMap`; `makeOutput` mallocs a new tensor.
-import type { DataType, TensorInfo } from '@tensorflow/tfjs-core';
+import type { DataType, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { heapSimd } from './heap-simd.ts';
+
+/** What tfjs passes a kernelFunc (our replacement kernels take it as is). */
+export interface KernelArgs {
+  inputs: Record<string, TensorInfo | undefined>;
+  backend: unknown;
+  attrs?: NamedAttrMap;
+}
 
 export interface WasmBackendLike {
   makeOutput(shape: number[], dtype: DataType): TensorInfo;

@@ -11,13 +11,7 @@
 // transposes; there, A·Bᵀ with n > m is computed as (B·Aᵀ)ᵀ, which packs the smaller operand.
 import { util, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 import { gemmFits, heapGemm } from './heap-gemm.ts';
-import { disposeInfo, heapMemory, transposedCopy, type WasmBackendLike } from './wasm-heap.ts';
-
-interface KernelArgs {
-  inputs: Record<string, TensorInfo | undefined>;
-  backend: unknown;
-  attrs?: NamedAttrMap;
-}
+import { disposeInfo, heapMemory, transposedCopy, type KernelArgs, type WasmBackendLike } from './wasm-heap.ts';
 
 type MatMulAttrs = NamedAttrMap & { transposeA?: boolean; transposeB?: boolean; activation?: string };
 

@@ -5,13 +5,7 @@
 // stock kernel's sequential loop over the transposed input, so the result is bit-identical.
 import { backend_util, util, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 import { heapSimd } from './heap-simd.ts';
-import { heapMemory, type WasmBackendLike } from './wasm-heap.ts';
-
-interface KernelArgs {
-  inputs: Record<string, TensorInfo | undefined>;
-  backend: unknown;
-  attrs?: NamedAttrMap;
-}
+import { heapMemory, type KernelArgs, type WasmBackendLike } from './wasm-heap.ts';
 
 /**
  * k when `axis` is exactly [0, 1, …, k−1] in that order, else 0. The order matters: the stock kernel
