@@ -8,22 +8,16 @@
 //   attrs:  count and the AdamCoefficients
 //   outputs: [w0', m0', v0', w1', …, maxAbs] — maxAbs [1] is max |g| over all, NaN if any g is NaN.
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { adamUpdate, type AdamCoefficients } from './adam-update.ts';
 import { heapSimd } from './heap-simd.ts';
-import { heapF32, heapMemory, type WasmBackendLike } from './wasm-heap.ts';
+import { heapF32, heapMemory, type KernelArgs, type WasmBackendLike } from './wasm-heap.ts';
 
 export const ADAM_UPDATE_KERNEL = 'ElboReproAdamUpdate';
 
 interface CpuBackendLike {
   data: { get(dataId: object): { values: unknown } };
   makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
-}
-
-interface KernelArgs {
-  inputs: Record<string, TensorInfo | undefined>;
-  backend: unknown;
-  attrs?: NamedAttrMap;
 }
 
 type Attrs = AdamCoefficients & { count: number };
@@ -47,11 +41,6 @@ function variablesOf(args: KernelArgs, count: number): TensorInfo[][] {
   return vars;
 }
 
-/** max over per-variable maxima, NaN if any is NaN. */
-function combineMax(a: number, b: number): number {
-  return Number.isNaN(a) || Number.isNaN(b) ? Number.NaN : Math.max(a, b);
-}
-
 function wasmKernel(args: KernelArgs): TensorInfo[] {
   const attrs = args.attrs as unknown as Attrs;
   const backend = args.backend as WasmBackendLike;
@@ -61,10 +50,11 @@ function wasmKernel(args: KernelArgs): TensorInfo[] {
   const maxOut = backend.makeOutput([1], 'float32');
   const simd = heapSimd(heapMemory(backend));
   const at = (t: TensorInfo) => backend.getMemoryOffset(t.dataId);
+  // Math.max is NaN when either argument is: a NaN gradient survives the reduction
   let maxAbs = 0;
   vars.forEach(([w, m, v, g], i) => {
     const n = tf.util.sizeFromShape(w.shape);
-    maxAbs = combineMax(maxAbs, simd.adam(at(w), at(m), at(v), at(g), at(outs[3 * i]), at(outs[3 * i + 1]), at(outs[3 * i + 2]), n, attrs));
+    maxAbs = Math.max(maxAbs, simd.adam(at(w), at(m), at(v), at(g), at(outs[3 * i]), at(outs[3 * i + 1]), at(outs[3 * i + 2]), n, attrs));
   });
   heapF32(backend, maxOut)[0] = maxAbs;
   return [...outs, maxOut];
@@ -82,7 +72,7 @@ function cpuKernel(args: KernelArgs): TensorInfo[] {
   let maxAbs = 0;
   for (const [w, m, v, g] of variablesOf(args, attrs.count)) {
     const arrays = [0, 1, 2].map(() => new Float32Array(tf.util.sizeFromShape(w.shape)));
-    maxAbs = combineMax(maxAbs, adamUpdate(read(w), read(m), read(v), read(g), arrays[0], arrays[1], arrays[2], attrs));
+    maxAbs = Math.max(maxAbs, adamUpdate(read(w), read(m), read(v), read(g), arrays[0], arrays[1], arrays[2], attrs));
     outs.push(...arrays.map((a) => backend.makeTensorInfo(w.shape, 'float32', a)));
   }
   outs.push(backend.makeTensorInfo([1], 'float32', Float32Array.of(maxAbs)));

@@ -68,8 +68,7 @@ export function createTrainStep(model: GaussianVae, opts: StepOptions): TrainSte
         if (sigmaOpt && grads[model.logSigma2.name]) {
           pending.push(sigmaOpt.prepare([{ variable: model.logSigma2, gradient: grads[model.logSigma2.name] }]));
         }
-        let gradMaxAbs = 0;
-        for (const p of pending) gradMaxAbs = Number.isNaN(p.gradMaxAbs) || Number.isNaN(gradMaxAbs) ? Number.NaN : Math.max(gradMaxAbs, p.gradMaxAbs);
+        const gradMaxAbs = pending.reduce((max, p) => Math.max(max, p.gradMaxAbs), 0); // NaN stays NaN
         if (!Number.isFinite(gradMaxAbs)) throw new NonFiniteTrainingError('gradient', step, model.sigma2(), opts.instance, gradMaxAbs);
         for (const p of pending) p.apply();
         return { elbo: -loss, gradMaxAbs };
